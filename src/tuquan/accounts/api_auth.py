@@ -1,0 +1,70 @@
+"""API authentication: bearer tokens for machines, the session for browsers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja.errors import HttpError
+from ninja.security import APIKeyCookie, HttpBearer
+from ninja.utils import check_csrf
+
+from tuquan.core.context import Actor, _current, current_actor
+
+
+def _act_as(user: Any) -> None:
+    actor = current_actor()
+    _current.set(Actor(user=user, address=actor.address, via="api"))
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        from tuquan.accounts.models import ApiToken
+
+        found = (
+            ApiToken.objects.active()
+            .select_related("user")
+            .filter(digest=ApiToken.digest_of(token))
+            .first()
+        )
+        if found is None or not found.user.is_active:
+            return None
+        now = timezone.now()
+        # Write last use at most once a minute: tokens are used in bursts.
+        if (
+            found.last_used_at is None
+            or (now - found.last_used_at).total_seconds() > 60
+        ):
+            ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
+        request.user = found.user
+        _act_as(found.user)
+        return found.user
+
+
+class SessionAuth(APIKeyCookie):
+    """The browser session, with Django's CSRF check on unsafe methods."""
+
+    param_name = "sessionid"
+
+    def __init__(self) -> None:
+        super().__init__(csrf=True)
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        # No CSRF check here: ninja's would run before we know whether there is
+        # a session at all, turning "not logged in" (401) into 403.
+        return request.COOKIES.get(self.param_name)
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or not user.is_active:
+            return None
+        # A logged-in browser must prove the request comes from our pages.
+        if not getattr(request, "_ninja_csrf_exempt", False) and check_csrf(request):
+            raise HttpError(
+                403,
+                _("The security check (CSRF) failed: reload the page and try again."),
+            )
+        _act_as(user)
+        return user

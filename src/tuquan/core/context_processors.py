@@ -1,0 +1,53 @@
+"""Template context shared by every page: the user's roles and navigation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from tuquan.accounts.choices import Role
+from tuquan.accounts.scoping import can_read_audit, roles_of
+
+# Menu entries, and the roles that need them (None: every role).
+MENU = (
+    ("home", _("Today"), None),
+    ("tree", _("Tree"), "registry"),
+    ("worker_list", _("Workers"), "people"),
+    ("enterprise_list", _("Enterprises"), "registry"),
+    ("zone_list", _("Zones"), "registry"),
+    ("residence_list", _("Residences"), "registry"),
+    ("team_list", _("Teams"), "people"),
+)
+# A team leader works with people, not with the registry of zones and firms.
+PEOPLE_ONLY = {Role.TEAM_LEADER}
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    from tuquan.organisations.models import Organisation
+
+    roles = set(roles_of(user))
+    if user.is_superuser or roles - PEOPLE_ONLY - {Role.WORKER}:
+        wanted = {None, "registry", "people"}
+    elif roles & PEOPLE_ONLY:
+        wanted = {None, "people"}
+    else:
+        wanted = {None}
+    audit_reader = can_read_audit(user)
+    menu = [(reverse(name), label) for name, label, need in MENU if need in wanted]
+    if audit_reader:
+        menu.append((reverse("audit_log"), _("Audit log")))
+    if wanted != {None}:
+        menu.append((reverse("token_list"), _("API tokens")))
+    return {
+        "user_roles": sorted(roles),
+        "can_read_audit": audit_reader,
+        "menu": menu,
+        # The demo labels every screen as sample data.
+        "sample_data": Organisation.objects.filter(is_sample=True).exists(),
+    }

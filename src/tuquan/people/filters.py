@@ -1,0 +1,60 @@
+"""Worker list filters, shared by the HTML list view, the export and the API."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from django.db.models import Exists, OuterRef, Q
+from ninja import FilterLookup, FilterSchema
+from pydantic import Field
+
+from tuquan.core import crypto
+from tuquan.core.text import fold
+
+
+class WorkerFilter(FilterSchema):
+    q: str | None = Field(
+        None, description="Name (accents optional), or a full 12-digit national ID"
+    )
+    enterprise: Annotated[int | None, FilterLookup("enterprise_id")] = None
+    workshop: Annotated[int | None, FilterLookup("workshop_id")] = None
+    shift: Annotated[int | None, FilterLookup("shift_id")] = None
+    residence: Annotated[int | None, FilterLookup("residence_id")] = None
+    team: int | None = Field(None, description="Current member of this team")
+    sex: str | None = None
+    employment_status: str | None = None
+    no_team: bool | None = Field(None, description="Only workers in no current team")
+    no_phone: bool | None = Field(None, description="Only workers without a phone")
+
+    def filter_q(self, value: str | None) -> Q:
+        text = (value or "").strip()
+        if not text:
+            return Q()
+        digits = text.replace(" ", "").replace(".", "")
+        if len(digits) == 12 and digits.isdigit():
+            return Q(national_id_hash=crypto.lookup_hash(digits))
+        return Q(name_folded__contains=fold(text))
+
+    def filter_no_team(self, value: bool | None) -> Q:
+        if not value:
+            return Q()
+        from tuquan.people.models import TeamMembership
+
+        current = TeamMembership.objects.filter(
+            worker=OuterRef("pk"), left_on__isnull=True
+        )
+        return ~Q(Exists(current))
+
+    def filter_no_phone(self, value: bool | None) -> Q:
+        return Q(phone_enc="") if value else Q()
+
+    def filter_team(self, value: int | None) -> Q:
+        if not value:
+            return Q()
+        from tuquan.people.models import TeamMembership
+
+        # Exists rather than a join, so a worker never appears twice.
+        member = TeamMembership.objects.filter(
+            worker=OuterRef("pk"), team_id=value, left_on__isnull=True
+        )
+        return Q(Exists(member))

@@ -1,0 +1,20 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from tuquan.api import api
+
+urlpatterns = [
+    path("", include("tuquan.core.urls")),
+    path("", include("tuquan.accounts.urls")),
+    path("", include("tuquan.organisations.urls")),
+    path("", include("tuquan.people.urls")),
+    path("", include("tuquan.people.urls_roster")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

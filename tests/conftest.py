@@ -1,0 +1,168 @@
+"""Shared fixtures: a small province with one persona at every level.
+
+Everything named "Ngoài phạm vi" (outside scope) must never be visible to the
+personas of commune A / zone A / enterprise A / team A.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from tests import factories as f
+from tuquan.accounts.choices import Role
+from tuquan.accounts.models import User
+from tuquan.organisations.choices import AgencyFunction, OrgKind
+from tuquan.organisations.models import (
+    AdminUnit,
+    Enterprise,
+    Organisation,
+    Residence,
+    Team,
+    Zone,
+)
+from tuquan.people.models import Sex, Worker
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API
+
+OUTSIDE = "Ngoài phạm vi"
+
+
+@dataclass
+class Province:
+    province: AdminUnit
+    commune_a: AdminUnit
+    commune_b: AdminUnit
+    committee: Organisation
+    police: Organisation
+    zone_a: Zone
+    zone_b: Zone
+    enterprise_a: Enterprise
+    enterprise_a2: Enterprise
+    enterprise_b: Enterprise
+    residence_a: Residence
+    residence_b: Residence
+    team_a: Team
+    team_a_residence: Team
+    team_b: Team
+    leader: Worker
+    member: Worker
+    colleague: Worker
+    resident: Worker
+    outsider: Worker
+    users: dict[str, User]
+
+    def user(self, persona: str) -> User:
+        return self.users[persona]
+
+
+@pytest.fixture
+def province(db: Any) -> Province:
+    prov = AdminUnit.objects.create(
+        name="Tỉnh Đắk Lắk", kind=OrgKind.PROVINCE, code="66", division_type="tỉnh"
+    )
+    commune_a = f.make_commune(prov, "Xã Hòa Phú", "24175")
+    commune_b = f.make_commune(prov, f"Phường {OUTSIDE} B", "99999")
+    committee = Organisation.objects.create(
+        kind=OrgKind.COMMITTEE, name="Ban Chỉ đạo tỉnh", parent=prov, jurisdiction=prov
+    )
+    police = Organisation.objects.create(
+        kind=OrgKind.AGENCY,
+        name="Công an tỉnh",
+        parent=prov,
+        jurisdiction=prov,
+        function=AgencyFunction.POLICE,
+    )
+    zone_a = f.make_zone(commune_a, "Khu công nghiệp Hòa Phú", short_name="KCN Hòa Phú")
+    zone_b = f.make_zone(commune_b, f"KCN {OUTSIDE}")
+    ent_a = f.make_enterprise(zone_a, "Công ty TNHH Cà phê Hòa Phú")
+    ent_a2 = f.make_enterprise(zone_a, "Công ty CP Gỗ Tây Nguyên")
+    ent_b = f.make_enterprise(zone_b, f"Công ty {OUTSIDE}")
+    res_a = f.make_residence(commune_a, "Nhà trọ Hoa Mai")
+    res_b = f.make_residence(commune_b, f"Nhà trọ {OUTSIDE}")
+    team_a = f.make_team("Tổ tự quản Xưởng Rang", enterprise=ent_a)
+    team_a_res = f.make_team("Tổ tự quản nhà trọ Hoa Mai", residence=res_a)
+    team_b = f.make_team(f"Tổ {OUTSIDE}", enterprise=ent_b)
+    leader = f.make_worker(
+        "Nguyễn Văn Đông", enterprise=ent_a, residence=res_a, teams=(team_a,)
+    )
+    member = f.make_worker(
+        "Trần Thị Lan", enterprise=ent_a, sex=Sex.FEMALE, teams=(team_a,)
+    )
+    colleague = f.make_worker("Lê Văn Hùng", enterprise=ent_a)
+    resident = f.make_worker(
+        "Phạm Thị Hoa",
+        enterprise=ent_a2,
+        residence=res_a,
+        sex=Sex.FEMALE,
+        teams=(team_a_res,),
+    )
+    outsider = f.make_worker(
+        f"{OUTSIDE} Văn Xa", enterprise=ent_b, residence=res_b, teams=(team_b,)
+    )
+    team_a.leader = leader
+    team_a.save()
+    users = {
+        "province": f.make_user("tinh", Role.PROVINCE_COMMITTEE, committee),
+        "police": f.make_user(
+            "congan", Role.AGENCY_OFFICER, police, function=AgencyFunction.POLICE
+        ),
+        "commune": f.make_user("xa", Role.COMMUNE_COMMITTEE, commune_a),
+        "zone": f.make_user("kcn", Role.ZONE_BOARD, zone_a),
+        "enterprise": f.make_user("doanhnghiep", Role.ENTERPRISE_OFFICER, ent_a),
+        "team_leader": f.make_user("totruong", Role.TEAM_LEADER, team_a),
+        "worker": f.make_user("congnhan", Role.WORKER, ent_a),
+        "auditor": f.make_user("kiemtoan", Role.AUDITOR, prov),
+        "outsider": f.make_user("nguoingoai"),
+        "enterprise_b": f.make_user("doanhnghiepb", Role.ENTERPRISE_OFFICER, ent_b),
+    }
+    member.user = users["worker"]
+    member.save()
+    leader.user = users["team_leader"]
+    leader.save()
+    return Province(
+        province=prov,
+        commune_a=commune_a,
+        commune_b=commune_b,
+        committee=committee,
+        police=police,
+        zone_a=zone_a,
+        zone_b=zone_b,
+        enterprise_a=ent_a,
+        enterprise_a2=ent_a2,
+        enterprise_b=ent_b,
+        residence_a=res_a,
+        residence_b=res_b,
+        team_a=team_a,
+        team_a_residence=team_a_res,
+        team_b=team_b,
+        leader=leader,
+        member=member,
+        colleague=colleague,
+        resident=resident,
+        outsider=outsider,
+        users=users,
+    )
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(
+    browser_type_launch_args: dict[str, Any],
+) -> dict[str, Any]:
+    return {
+        **browser_type_launch_args,
+        "executable_path": "/usr/bin/chromium",
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--disable-dev-shm-usage",
+            "--disable-quic",
+        ],
+    }

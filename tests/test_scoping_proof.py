@@ -1,0 +1,232 @@
+"""The scoping proof: every URL pattern and every API operation, for every
+persona, never returns a row outside the persona's subtree.
+
+Patterns and operations are discovered from the URL configuration and the
+OpenAPI document, so a new page or endpoint that forgets ``visible_to`` fails
+here without anyone adding it to a list. Every object outside a persona's scope
+carries a marker in its name; the marker must never appear in a response.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import openpyxl
+import pytest
+from django.apps import apps
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from tests import factories as f
+from tests.conftest import OUTSIDE, Province
+from tuquan.core.scoping import ScopedQuerySet
+from tuquan.organisations.choices import AgencyFunction, OrgKind
+from tuquan.organisations.models import AdminUnit, Organisation
+
+OTHER_PROVINCE = "Ngoài tỉnh"
+PARAM = re.compile(r"<(?:(?P<conv>\w+):)?(?P<name>\w+)>")
+API_PARAM = re.compile(r"\{(?P<name>\w+)\}")
+SKIP_PREFIXES = ("admin/", "api/v1/", "static/", "media/")
+
+# Personas whose subtree excludes commune B (and so every OUTSIDE object).
+NARROW = ("commune", "zone", "enterprise", "team_leader", "worker", "outsider")
+# Personas that cover the whole province: they must not see another province.
+WIDE = ("province", "police", "auditor")
+
+
+def iter_routes(patterns: list[Any] | None = None, prefix: str = "") -> Iterator[str]:
+    for entry in patterns if patterns is not None else get_resolver().url_patterns:
+        route = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            yield from iter_routes(entry.url_patterns, route)
+        elif isinstance(entry, URLPattern):
+            yield route.lstrip("^").rstrip("$")
+
+
+def build_other_province() -> dict[str, Any]:
+    """A second province whose every name carries both markers."""
+    marker = f"{OTHER_PROVINCE} {OUTSIDE}"
+    other = AdminUnit.objects.create(
+        name=f"Tỉnh {marker}", kind=OrgKind.PROVINCE, code="77"
+    )
+    commune = f.make_commune(other, f"Xã {marker}", "77001")
+    agency = Organisation.objects.create(
+        kind=OrgKind.AGENCY,
+        name=f"Công an {marker}",
+        parent=other,
+        jurisdiction=other,
+        function=AgencyFunction.POLICE,
+    )
+    zone = f.make_zone(commune, f"KCN {marker}")
+    enterprise = f.make_enterprise(zone, f"Công ty {marker}")
+    residence = f.make_residence(commune, f"Nhà trọ {marker}")
+    team = f.make_team(f"Tổ {marker}", enterprise=enterprise)
+    worker = f.make_worker(
+        f"{marker} Thị Xa", enterprise=enterprise, residence=residence, teams=(team,)
+    )
+    return {
+        "province": other,
+        "commune": commune,
+        "agency": agency,
+        "zone": zone,
+        "enterprise": enterprise,
+        "residence": residence,
+        "team": team,
+        "worker": worker,
+    }
+
+
+def readable(response: Any) -> str:
+    """Response body as text, whatever its format (HTML, JSON, .xlsx)."""
+    content_type = response.get("Content-Type", "")
+    body = (
+        b"".join(response.streaming_content) if response.streaming else response.content
+    )
+    if "json" in content_type:
+        try:
+            return json.dumps(json.loads(body), ensure_ascii=False)
+        except ValueError:
+            return body.decode("utf-8", "replace")
+    if "spreadsheet" in content_type or body[:2] == b"PK":
+        book = openpyxl.load_workbook(io.BytesIO(body), read_only=True)
+        return " ".join(
+            str(cell)
+            for sheet in book.worksheets
+            for row in sheet.iter_rows(values_only=True)
+            for cell in row
+            if cell is not None
+        )
+    return body.decode("utf-8", "replace")
+
+
+def fill(route: str, value: int) -> str:
+    def sub(match: re.Match[str]) -> str:
+        conv = match.group("conv") or "str"
+        return (
+            str(value)
+            if conv in {"int", "str", "slug", "path"}
+            else "00000000-0000-0000-0000-000000000000"
+        )
+
+    return "/" + PARAM.sub(sub, route)
+
+
+def visible_ids(user: Any) -> set[int]:
+    """Primary keys of every scoped row ``user`` may see, in any table."""
+    ids: set[int] = set()
+    for model in apps.get_models():
+        manager = model._default_manager
+        if isinstance(manager.get_queryset(), ScopedQuerySet):
+            ids.update(manager.visible_to(user).values_list("pk", flat=True))
+    return ids
+
+
+def out_of_scope_ids(
+    province: Province, other: dict[str, Any], wide: bool, user: Any
+) -> list[int]:
+    """Ids of rows the persona must not reach, minus any id that some row the
+    persona legitimately sees also has (tables share id ranges)."""
+    objects = list(other.values())
+    if not wide:
+        objects += [
+            province.commune_b,
+            province.zone_b,
+            province.enterprise_b,
+            province.residence_b,
+            province.team_b,
+            province.outsider,
+        ]
+    ids = {obj.pk for obj in objects}
+    for obj in objects:
+        # Parts hang under enterprises and residences: their ids too.
+        for related in (
+            "workshops",
+            "shifts",
+            "bus_routes",
+            "rooms",
+            "memberships",
+            "employments",
+        ):
+            manager = getattr(obj, related, None)
+            if manager is not None:
+                ids.update(manager.values_list("pk", flat=True))
+    candidates = sorted(ids - visible_ids(user))
+    assert candidates, "no out-of-scope id left to probe"
+    return candidates
+
+
+def check(response: Any, marker: str, where: str) -> None:
+    if response.status_code in (301, 302, 303, 401, 403, 404, 405, 422):
+        text = readable(response) if response.status_code in (403, 404, 422) else ""
+    else:
+        assert response.status_code < 500, f"{where} → {response.status_code}"
+        text = readable(response)
+    assert marker not in text, f"{where} showed an object outside the scope"
+
+
+@pytest.mark.parametrize("persona", NARROW + WIDE)
+def test_it_hides_other_scopes_on_every_page(province: Province, persona: str) -> None:
+    other = build_other_province()
+    wide = persona in WIDE
+    marker = OTHER_PROVINCE if wide else OUTSIDE
+    client = Client()
+    client.force_login(province.user(persona))
+    routes = [r for r in iter_routes() if not r.startswith(SKIP_PREFIXES)]
+    assert len(routes) >= 10, routes
+    ids = out_of_scope_ids(province, other, wide, province.user(persona))
+    for route in routes:
+        if not PARAM.search(route):
+            url = "/" + route
+            check(client.get(url), marker, f"GET {url}")
+            check(client.get(url, {"q": "ngoai pham"}), marker, f"GET {url}?q=ngoai")
+            continue
+        for pk in ids:
+            url = fill(route, pk)
+            check(client.get(url), marker, f"GET {url}")
+            if persona in ("enterprise", "team_leader", "province"):
+                check(client.post(url, {}), marker, f"POST {url}")
+        client.force_login(province.user(persona))  # a POST to logout ends the session
+
+
+@pytest.mark.parametrize("persona", NARROW + WIDE)
+def test_it_hides_other_scopes_on_every_api_operation(
+    province: Province, persona: str
+) -> None:
+    other = build_other_province()
+    wide = persona in WIDE
+    marker = OTHER_PROVINCE if wide else OUTSIDE
+    client = Client()
+    client.force_login(province.user(persona))
+    spec = client.get("/api/v1/openapi.json").json()
+    operations = [
+        (path, method)
+        for path, item in spec["paths"].items()
+        for method in item
+        if method in {"get", "post", "put", "patch", "delete"}
+    ]
+    assert len(operations) >= 5, operations
+    ids = out_of_scope_ids(province, other, wide, province.user(persona))
+    for path, method in operations:
+        if not API_PARAM.search(path):
+            if method == "get":
+                check(client.get(path), marker, f"GET {path}")
+                check(client.get(path, {"q": "ngoai pham"}), marker, f"GET {path}?q=")
+            continue
+        for pk in ids:
+            url = API_PARAM.sub(str(pk), path)
+            call = getattr(client, method)
+            response = (
+                call(url)
+                if method == "get"
+                else call(url, data="{}", content_type="application/json")
+            )
+            check(response, marker, f"{method.upper()} {url}")
+            if method != "get":
+                assert response.status_code in (401, 403, 404, 405, 422), (
+                    f"{method.upper()} {url} → {response.status_code} on an object "
+                    "outside the scope"
+                )
