@@ -25,7 +25,6 @@ $(KEY): | $(STAMP)
 run: install $(KEY)
 	$(RUN_ENV) $(BIN)/tuquan migrate --noinput
 	$(RUN_ENV) $(BIN)/tuquan demo --if-empty
-	$(RUN_ENV) $(BIN)/tuquan demo_logins
 	@echo "Tự Quản: http://$(HOST):$(PORT)/"
 	$(RUN_ENV) $(BIN)/tuquan runserver $(HOST):$(PORT)
 
