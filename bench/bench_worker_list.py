@@ -25,6 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tuquan.settings")
 os.environ.setdefault("TUQUAN_TESTING", "1")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1")
 
 import django
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from tuquan.core import crypto
@@ -35,14 +35,17 @@ class MembershipRole(models.TextChoices):
 class WorkerQuerySet(ScopedQuerySet):
     def scope_q(self, paths: list[str]) -> Q:
         # A worker is visible through the enterprise they work for, the residence
-        # they live in, or a team they belong to.
-        in_team = TeamMembership.objects.filter(
-            paths_q("team__path", paths), worker=OuterRef("pk"), left_on__isnull=True
-        )
+        # they live in, or a team they belong to. Id subqueries rather than
+        # joins: the planner hashes them once and can still walk the worker
+        # name index for an ordered page.
+        from tuquan.organisations.models import Organisation
+
+        nodes = Organisation.objects.filter(paths_q("path", paths)).values("pk")
+        members = TeamMembership.objects.filter(
+            team_id__in=nodes, left_on__isnull=True
+        ).values("worker_id")
         return (
-            paths_q("enterprise__path", paths)
-            | paths_q("residence__path", paths)
-            | Q(Exists(in_team))
+            Q(enterprise_id__in=nodes) | Q(residence_id__in=nodes) | Q(pk__in=members)
         )
 
     def own_q(self, user: Any) -> Q:

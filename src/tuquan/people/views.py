@@ -65,7 +65,7 @@ def worker_list(request: HttpRequest) -> HttpResponse:
     workers = (
         filters.filter(Worker.objects.visible_to(user))
         .select_related("enterprise", "workshop", "shift", "residence")
-        .order_by("name_folded", "pk")
+        .order_by(*filters.ordering())
     )
     enterprise_id = filters.enterprise or 0
     teams = Team.objects.visible_to(user)
