@@ -43,6 +43,7 @@ from tuquan.core.validators import (  # noqa: E402
     tax_code_check_digit,
 )
 from tuquan.organisations.choices import AgencyFunction, OrgKind  # noqa: E402
+from tuquan.organisations.demo_catalogue import person_name  # noqa: E402
 from tuquan.organisations.models import (  # noqa: E402
     AdminUnit,
     Enterprise,
@@ -51,30 +52,6 @@ from tuquan.organisations.models import (  # noqa: E402
 )
 from tuquan.people.models import Worker  # noqa: E402
 
-FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Võ", "Đặng", "Bùi", "Đỗ"]
-MIDDLE = ["Văn", "Thị", "Đức", "Ngọc", "Minh", "Thu", "Hữu", "Kim"]
-GIVEN = [
-    "An",
-    "Bình",
-    "Cường",
-    "Dũng",
-    "Đông",
-    "Hà",
-    "Hạnh",
-    "Hùng",
-    "Lan",
-    "Mai",
-    "Nam",
-    "Nga",
-    "Phúc",
-    "Quân",
-    "Sơn",
-    "Thảo",
-    "Trang",
-    "Tuấn",
-    "Vy",
-    "Yến",
-]
 MARK = "BENCH"
 
 
@@ -126,7 +103,7 @@ def build(workers: int, enterprises: int, seed: int) -> dict[str, User]:
             sex = rng.choice(["male", "female"])
             born = start + timedelta(days=rng.randrange(0, 365 * 35))
             worker = Worker(
-                full_name=f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}",
+                full_name=person_name(rng, sex),
                 date_of_birth=born,
                 sex=sex,
                 enterprise=ents[i % enterprises],

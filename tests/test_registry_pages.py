@@ -591,3 +591,23 @@ def test_it_requires_login(client: Client, province: Province) -> None:
     response = client.get(reverse("zone_list"))
     assert response.status_code == 302
     assert Zone.objects.exists()
+
+
+def test_it_serves_the_pledge_file_only_within_the_scope(
+    client: Client, province: Province
+) -> None:
+    from django.core.files.base import ContentFile
+
+    team = province.team_a
+    team.pledge_file.save("quy-uoc.txt", ContentFile("Quy ước tổ".encode()), save=True)
+    try:
+        login(client, province, "team_leader")
+        response = client.get(reverse("team_pledge_file", args=[team.pk]))
+        assert response.status_code == 200
+        assert b"".join(response.streaming_content).decode() == "Quy ước tổ"
+        login(client, province, "enterprise_b")
+        assert (
+            client.get(reverse("team_pledge_file", args=[team.pk])).status_code == 404
+        )
+    finally:
+        team.pledge_file.delete(save=False)

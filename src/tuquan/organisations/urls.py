@@ -33,6 +33,7 @@ urlpatterns = [
     path("teams/<int:pk>/", views.team_detail, name="team_detail"),
     path("teams/<int:pk>/edit/", views.team_edit, name="team_edit"),
     path("teams/<int:pk>/members/", views.team_members, name="team_members"),
+    path("teams/<int:pk>/pledge/", views.team_pledge_file, name="team_pledge_file"),
     path(
         "organisations/<int:pk>/",
         views.organisation_detail,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from functools import wraps
+from pathlib import Path
 from typing import Any, TypeVar
 
 import pydantic
@@ -30,7 +31,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
@@ -525,6 +526,20 @@ def _team_members(user: Any, team: Team) -> QuerySet:
         .select_related("worker__enterprise")
         .annotate(rank=rank)
         .order_by("rank", "worker__name_folded", "pk")
+    )
+
+
+@registry_view
+def team_pledge_file(request: HttpRequest, pk: int) -> HttpResponse:
+    """The team's pledge file, for those who may see the team (media files
+    are not served publicly: a pledge names people)."""
+    team = get_visible(Team, request, pk)
+    if not team.pledge_file:
+        raise Http404
+    return FileResponse(
+        team.pledge_file.open("rb"),
+        as_attachment=True,
+        filename=Path(team.pledge_file.name).name,
     )
 
 
