@@ -383,8 +383,12 @@ class _PartForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.owner = owner
 
+    # The field of the part's model that points at its owner.
+    owner_field = "enterprise"
+
     def siblings(self) -> QuerySet:
-        raise NotImplementedError
+        """Parts of the same owner, among which the name must be unique."""
+        return self._meta.model.objects.filter(**{self.owner_field: self.owner})
 
     def check_unique(self, field: str) -> None:
         # The database constraint also includes the owner, which is not a form
@@ -404,9 +408,6 @@ class WorkshopForm(_PartForm):
     def __init__(self, *args: Any, owner: Organisation, **kwargs: Any) -> None:
         kwargs.setdefault("instance", Workshop(enterprise=owner))
         super().__init__(*args, owner=owner, **kwargs)
-
-    def siblings(self) -> QuerySet:
-        return Workshop.objects.filter(enterprise=self.owner)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -452,9 +453,6 @@ class ShiftForm(_PartForm):
         kwargs.setdefault("instance", Shift(enterprise=owner))
         super().__init__(*args, owner=owner, **kwargs)
 
-    def siblings(self) -> QuerySet:
-        return Shift.objects.filter(enterprise=self.owner)
-
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         self.check_unique("name")
@@ -473,9 +471,6 @@ class BusRouteForm(_PartForm):
         kwargs.setdefault("instance", BusRoute(enterprise=owner))
         super().__init__(*args, owner=owner, **kwargs)
 
-    def siblings(self) -> QuerySet:
-        return BusRoute.objects.filter(enterprise=self.owner)
-
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         self.check_unique("name")
@@ -493,8 +488,7 @@ class RoomForm(_PartForm):
         kwargs.setdefault("instance", Room(residence=owner))
         super().__init__(*args, owner=owner, **kwargs)
 
-    def siblings(self) -> QuerySet:
-        return Room.objects.filter(residence=self.owner)
+    owner_field = "residence"
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
