@@ -166,3 +166,43 @@ def browser_type_launch_args(
             "--disable-quic",
         ],
     }
+
+
+@dataclass
+class GateSite:
+    """Gates on top of the small province: zone A's main gate, enterprise A's
+    own gate, and a gate of zone B (outside every narrow persona's scope)."""
+
+    province: Province
+    gate_a: Any
+    gate_enterprise_a: Any
+    gate_b: Any
+    cards: dict[str, Any]
+    guard: User
+    guard_b: User
+
+
+@pytest.fixture
+def gates(province: Province) -> GateSite:
+    from tuquan.gates.choices import GateKind
+
+    gate_a = f.make_gate(province.zone_a, "Cổng chính KCN Hòa Phú")
+    gate_ent = f.make_gate(
+        province.enterprise_a, "Cổng Xưởng Rang", gate_kind=GateKind.WORKER
+    )
+    gate_b = f.make_gate(province.zone_b, f"Cổng {OUTSIDE}")
+    cards = {
+        name: f.make_card(getattr(province, name))
+        for name in ("leader", "member", "colleague", "resident", "outsider")
+    }
+    guard = f.make_user("baove", Role.GATE_GUARD, gate_a)
+    province.users["guard"] = guard
+    return GateSite(
+        province=province,
+        gate_a=gate_a,
+        gate_enterprise_a=gate_ent,
+        gate_b=gate_b,
+        cards=cards,
+        guard=guard,
+        guard_b=f.make_user("baoveb", Role.GATE_GUARD, gate_b),
+    )

@@ -8,6 +8,7 @@ from typing import Any
 
 from tuquan.accounts.models import RoleAssignment, User
 from tuquan.core.validators import national_id_century_sex_digit, tax_code_check_digit
+from tuquan.gates.models import Gate, WorkerCard
 from tuquan.organisations.choices import OrgKind, TeamKind
 from tuquan.organisations.models import (
     AdminUnit,
@@ -19,7 +20,9 @@ from tuquan.organisations.models import (
 )
 from tuquan.people.models import Sex, Worker
 
-_counter = itertools.count(1)
+# Automatic serials start far above the small ones tests choose by hand, so a
+# long run never hands out a national ID a test is about to import.
+_counter = itertools.count(500_000)
 
 
 def valid_tax_code(seed: int | None = None) -> str:
@@ -138,3 +141,13 @@ def make_user(
 
 
 PASSWORD = "matkhau-thu-nghiem-1"
+
+
+def make_gate(site: Organisation, name: str, **extra: Any) -> Gate:
+    return Gate.objects.create(site=site, name=name, **extra)
+
+
+def make_card(worker: Worker, code: str | None = None) -> WorkerCard:
+    from tuquan.gates.models import new_card_code
+
+    return WorkerCard.objects.create(worker=worker, code=code or new_card_code())

@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -20,9 +21,10 @@ import pytest
 from django.apps import apps
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from tests import factories as f
-from tests.conftest import OUTSIDE, Province
+from tests.conftest import OUTSIDE, GateSite, Province
 from tuquan.core.scoping import ScopedQuerySet
 from tuquan.organisations.choices import AgencyFunction, OrgKind
 from tuquan.organisations.models import AdminUnit, Organisation
@@ -33,7 +35,15 @@ API_PARAM = re.compile(r"\{(?P<name>\w+)\}")
 SKIP_PREFIXES = ("admin/", "api/v1/", "static/", "media/")
 
 # Personas whose subtree excludes commune B (and so every OUTSIDE object).
-NARROW = ("commune", "zone", "enterprise", "team_leader", "worker", "outsider")
+NARROW = (
+    "commune",
+    "zone",
+    "enterprise",
+    "team_leader",
+    "worker",
+    "outsider",
+    "guard",
+)
 # Personas that cover the whole province: they must not see another province.
 WIDE = ("province", "police", "auditor")
 
@@ -45,6 +55,56 @@ def iter_routes(patterns: list[Any] | None = None, prefix: str = "") -> Iterator
             yield from iter_routes(entry.url_patterns, route)
         elif isinstance(entry, URLPattern):
             yield route.lstrip("^").rstrip("$")
+
+
+def build_gate_records(site: Any, worker: Any, marker: str) -> dict[str, Any]:
+    """A gate with a card, a passage, a visitor and a vehicle, all named with
+    ``marker``, recorded by a guard of that gate."""
+    from tuquan.accounts.choices import Role
+    from tuquan.gates.models import Gate, GateEvent, VehicleEntry, Visitor
+    from tuquan.gates.services import record_gate_events
+
+    gate = Gate.objects.filter(site=site).first() or f.make_gate(site, f"Cổng {marker}")
+    card = worker.cards.filter(revoked_at__isnull=True).first() or f.make_card(worker)
+    guard = f.make_user(f"guard-{gate.pk}", Role.GATE_GUARD, gate)
+    result = record_gate_events(
+        events=[
+            {
+                "client_id": str(uuid.uuid4()),
+                "gate": gate.pk,
+                "card": card.code,
+                "direction": "in",
+                "occurred_at": timezone.now().isoformat(),
+            }
+        ],
+        by=guard,
+    )
+    assert result.accepted, result.rejected
+    visitor = Visitor(
+        gate=gate,
+        full_name=f"Khách {marker}",
+        purpose=f"Thăm {marker}",
+        time_in=timezone.now(),
+    )
+    visitor.national_id = f.valid_national_id()
+    visitor.save()
+    vehicle = VehicleEntry.objects.create(
+        client_id=uuid.uuid4(),
+        gate=gate,
+        plate="47C-999.99",
+        vehicle_kind="truck",
+        driver_name=f"Tài xế {marker}",
+        direction="in",
+        occurred_at=timezone.now(),
+        received_at=timezone.now(),
+    )
+    return {
+        "gate": gate,
+        "card": card,
+        "event": GateEvent.objects.get(client_id=result.accepted[0]),
+        "visitor": visitor,
+        "vehicle": vehicle,
+    }
 
 
 def build_other_province() -> dict[str, Any]:
@@ -68,7 +128,9 @@ def build_other_province() -> dict[str, Any]:
     worker = f.make_worker(
         f"{marker} Thị Xa", enterprise=enterprise, residence=residence, teams=(team,)
     )
+    gate_records = build_gate_records(zone, worker, marker)
     return {
+        **{f"gate_{key}": value for key, value in gate_records.items()},
         "province": other,
         "commune": commune,
         "agency": agency,
@@ -139,6 +201,7 @@ def out_of_scope_ids(
             province.residence_b,
             province.team_b,
             province.outsider,
+            *build_gate_records(province.zone_b, province.outsider, OUTSIDE).values(),
         ]
     ids = {obj.pk for obj in objects}
     for obj in objects:
@@ -169,7 +232,8 @@ def check(response: Any, marker: str, where: str) -> None:
 
 
 @pytest.mark.parametrize("persona", NARROW + WIDE)
-def test_it_hides_other_scopes_on_every_page(province: Province, persona: str) -> None:
+def test_it_hides_other_scopes_on_every_page(gates: GateSite, persona: str) -> None:
+    province = gates.province
     other = build_other_province()
     wide = persona in WIDE
     marker = OTHER_PROVINCE if wide else OUTSIDE
@@ -194,8 +258,9 @@ def test_it_hides_other_scopes_on_every_page(province: Province, persona: str) -
 
 @pytest.mark.parametrize("persona", NARROW + WIDE)
 def test_it_hides_other_scopes_on_every_api_operation(
-    province: Province, persona: str
+    gates: GateSite, persona: str
 ) -> None:
+    province = gates.province
     other = build_other_province()
     wide = persona in WIDE
     marker = OTHER_PROVINCE if wide else OUTSIDE

@@ -247,11 +247,17 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 
 def _mount() -> None:
+    from tuquan.gates.api import router as gates_router
+    from tuquan.gates.api_cards import router as cards_router
+    from tuquan.gates.api_vehicles import router as vehicles_router
     from tuquan.organisations.api import router as organisations_router
     from tuquan.people.api import router as people_router
 
     api.add_router("/", organisations_router)
     api.add_router("/", people_router)
+    api.add_router("/", gates_router)
+    api.add_router("/", cards_router)
+    api.add_router("/", vehicles_router)
 
 
 _mount()

@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "tuquan.core",
     "tuquan.organisations",
     "tuquan.people",
+    "tuquan.gates",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -225,6 +226,11 @@ if not DEBUG and not TESTING:
 # Login lock-out: this many failures within the window lock the account.
 TUQUAN_LOGIN_MAX_FAILURES = env_int("TUQUAN_LOGIN_MAX_FAILURES", 5)
 TUQUAN_LOGIN_LOCK_MINUTES = env_int("TUQUAN_LOGIN_LOCK_MINUTES", 15)
+# Gates: how far ahead of the server a device clock may run, how old a queued
+# passage may be, and how long an entry without an exit counts as "inside".
+TUQUAN_GATE_CLOCK_SKEW_SECONDS = env_int("TUQUAN_GATE_CLOCK_SKEW_SECONDS", 300)
+TUQUAN_GATE_RETENTION_DAYS = env_int("TUQUAN_GATE_RETENTION_DAYS", 30)
+TUQUAN_PRESENCE_MAX_HOURS = env_int("TUQUAN_PRESENCE_MAX_HOURS", 16)
 
 # Celery: without a broker, tasks run eagerly in the calling process.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("tuquan.organisations.urls")),
     path("", include("tuquan.people.urls")),
     path("", include("tuquan.people.urls_roster")),
+    path("", include("tuquan.gates.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -10,6 +10,7 @@ class Role(models.TextChoices):
     ENTERPRISE_OFFICER = "enterprise_officer", _("enterprise officer")
     TEAM_LEADER = "team_leader", _("team leader")
     WORKER = "worker", _("worker")
+    GATE_GUARD = "gate_guard", _("gate guard")
     AUDITOR = "auditor", _("auditor")
 
 

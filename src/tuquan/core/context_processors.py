@@ -20,9 +20,15 @@ MENU = (
     ("zone_list", _("Zones"), "registry"),
     ("residence_list", _("Residences"), "registry"),
     ("team_list", _("Teams"), "people"),
+    ("gate_list", _("Gates"), "gates"),
+    ("presence_overview", _("Presence"), "gates"),
+    ("vehicle_entry_list", _("Vehicles"), "gates"),
+    ("visitor_list", _("Visitors"), "gates"),
 )
 # A team leader works with people, not with the registry of zones and firms.
 PEOPLE_ONLY = {Role.TEAM_LEADER}
+# A guard works at the gate: scanning, vehicles and visitors.
+GATE_ONLY = {Role.GATE_GUARD}
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -32,12 +38,14 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     from tuquan.organisations.models import Organisation
 
     roles = set(roles_of(user))
-    if user.is_superuser or roles - PEOPLE_ONLY - {Role.WORKER}:
-        wanted = {None, "registry", "people"}
+    if user.is_superuser or roles - PEOPLE_ONLY - GATE_ONLY - {Role.WORKER}:
+        wanted = {None, "registry", "people", "gates"}
     elif roles & PEOPLE_ONLY:
         wanted = {None, "people"}
     else:
         wanted = {None}
+    if roles & GATE_ONLY:
+        wanted.add("gates")
     audit_reader = can_read_audit(user)
     menu = [(reverse(name), label) for name, label, need in MENU if need in wanted]
     if audit_reader:

@@ -30,6 +30,8 @@ class Home:
     todos: list[Todo] = field(default_factory=list)
     own_worker: Worker | None = None
     teams: list[Team] = field(default_factory=list)
+    scan_gates: list[Any] = field(default_factory=list)
+    vehicle_flags: dict[str, Any] = field(default_factory=dict)
 
 
 def build_home(user: Any) -> Home:
@@ -40,6 +42,17 @@ def build_home(user: Any) -> Home:
     """
     home = Home()
     roles = set(roles_of(user))
+    if Role.GATE_GUARD in roles:
+        from tuquan.gates.models import Gate
+        from tuquan.gates.services import may_record_at
+
+        home.scan_gates = [
+            gate
+            for gate in Gate.objects.visible_to(user).filter(active=True)
+            if may_record_at(user, gate)
+        ]
+        if roles == {Role.GATE_GUARD}:
+            return home
     workers = Worker.objects.visible_to(user)
     if roles == {Role.WORKER}:
         home.own_worker = workers.select_related("enterprise", "residence").first()
@@ -51,6 +64,9 @@ def build_home(user: Any) -> Home:
                 )
             )
         return home
+    from tuquan.gates.vehicles import unreviewed_vehicle_flags
+
+    home.vehicle_flags = unreviewed_vehicle_flags(user)
     teams = Team.objects.visible_to(user)
     enterprises = Enterprise.objects.visible_to(user)
     active = workers.filter(employment_status=EmploymentStatus.ACTIVE)

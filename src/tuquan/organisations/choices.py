@@ -13,6 +13,7 @@ class OrgKind(models.TextChoices):
     ENTERPRISE = "enterprise", _("enterprise")
     RESIDENCE = "residence", _("residence")
     TEAM = "team", _("self-management team")
+    GATE = "gate", _("gate / checkpoint")
 
 
 ADMIN_KINDS = (OrgKind.PROVINCE, OrgKind.DISTRICT, OrgKind.COMMUNE)

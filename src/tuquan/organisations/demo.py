@@ -44,6 +44,7 @@ from tuquan.core.validators import (
     national_id_century_sex_digit,
     tax_code_check_digit,
 )
+from tuquan.gates import demo as gate_demo
 from tuquan.organisations import demo_catalogue as cat
 from tuquan.organisations.admin_units import load_admin_units
 from tuquan.organisations.choices import (
@@ -92,6 +93,7 @@ DEMO_USERNAMES: tuple[str, ...] = (
     "kcn.hoaphu",
     "totruong",
     "congnhan",
+    "baove.hoaphu",
     "kiemtoan",
     "admin",
 )
@@ -705,7 +707,15 @@ class _Writer:
         self.write_workers()
         self.say(_("Creating self-management teams and logins…"))
         self.write_teams()
-        return self.province, self.write_users()
+        self.say(_("Creating gates, worker cards and today's passages…"))
+        showcase = self.enterprises[self.plan.showcase_index()]
+        self.main_gate = gate_demo.write_gates(self, self.zones, showcase)
+        gate_demo.write_cards(self)
+        users = self.write_users()
+        gate_demo.write_passages(
+            self, self.main_gate, users["baove.hoaphu"], self.plan.seed
+        )
+        return self.province, users
 
     def commune_of(self, zone: dict[str, Any]) -> AdminUnit:
         # Catalogue names may differ in spacing or apostrophes: match by code.
@@ -1040,6 +1050,7 @@ class _Writer:
             (dn, Role.ENTERPRISE_OFFICER, enterprise, ""),
             ("totruong", Role.TEAM_LEADER, team, ""),
             ("congnhan", Role.WORKER, enterprise, ""),
+            ("baove.hoaphu", Role.GATE_GUARD, self.main_gate, ""),
             ("kiemtoan", Role.AUDITOR, self.province, ""),
         ]
         # One hash for all: hashing is deliberately slow and the password is public.

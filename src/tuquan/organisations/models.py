@@ -181,6 +181,7 @@ class Organisation(models.Model):
             "as_residence",
             "as_team",
             "as_adminunit",
+            "as_gate",
         ):
             try:
                 return getattr(self, attr)
@@ -196,6 +197,7 @@ class Organisation(models.Model):
             OrgKind.ENTERPRISE: "enterprise_detail",
             OrgKind.RESIDENCE: "residence_detail",
             OrgKind.TEAM: "team_detail",
+            OrgKind.GATE: "gate_detail",
         }.get(self.kind, "organisation_detail")
 
 

@@ -1,0 +1,622 @@
+"""Worker passages at gates: one scan from the guard's phone, or batches of up
+to 5,000 from gate devices and phones that were offline.
+
+Both paths judge a card the same way (``_judge``) and store through the same
+set-based insert (``_store``): on PostgreSQL one ``INSERT ... SELECT FROM
+unnest(...) ON CONFLICT (client_id) DO NOTHING RETURNING`` for the passages and
+one upsert for presence; on SQLite the same rows through the ORM. A client UUID
+seen before is reported as a duplicate and never stored twice, so a device may
+resend a batch as often as its connection needs.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, NamedTuple
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tuquan.accounts.choices import Role
+from tuquan.accounts.scoping import can_edit, roles_of
+from tuquan.gates.choices import Direction, EventFlag, EventSource, ScanStatus
+from tuquan.gates.models import (
+    Gate,
+    GateEvent,
+    Presence,
+    WorkerCard,
+    normalise_card_code,
+)
+from tuquan.gates.restrictions import restricted_workers
+from tuquan.organisations.choices import OperatingMode
+from tuquan.organisations.models import BusRoute
+from tuquan.people.models import EmploymentStatus
+
+MAX_BATCH = 5000
+DIRECTIONS = frozenset(Direction.values)
+
+
+class CardInfo(NamedTuple):
+    """What the gate needs to know about a card, read in one query."""
+
+    card_id: int
+    code: str
+    revoked_at: datetime | None
+    worker_id: int
+    full_name: str
+    employment_status: str
+    enterprise_id: int | None
+    enterprise_name: str
+    enterprise_path: str
+    operating_mode: str
+    bus_route_id: int | None
+
+
+@dataclass
+class Passage:
+    """One valid passage, ready to store."""
+
+    index: int
+    client_id: uuid.UUID
+    gate: Gate
+    card: CardInfo
+    direction: str
+    occurred_at: datetime
+    bus_route_id: int | None
+    flag: str = ""
+
+
+@dataclass
+class BatchResult:
+    """What happened to each event of a batch, by client UUID."""
+
+    accepted: list[str] = field(default_factory=list)
+    duplicates: list[str] = field(default_factory=list)
+    rejected: list[dict[str, Any]] = field(default_factory=list)
+
+    def reject(self, index: int, client_id: Any, field_name: str, reason: str) -> None:
+        self.rejected.append(
+            {
+                "index": index,
+                "client_id": str(client_id) if client_id else None,
+                "field": field_name,
+                "reason": reason,
+            }
+        )
+
+
+@dataclass
+class ScanOutcome:
+    """What the guard's screen shows after one scan."""
+
+    status: str
+    message: str
+    card: CardInfo | None = None
+    direction: str = ""
+    occurred_at: datetime | None = None
+    client_id: uuid.UUID | None = None
+    recorded: bool = False  # False for a replayed client_id
+    flag: str = ""
+    since: datetime | None = None
+
+    @property
+    def allowed(self) -> bool:
+        return self.status == ScanStatus.ALLOWED
+
+
+# --------------------------------------------------------------------------------------
+# Who may record, and the rules a card must pass
+# --------------------------------------------------------------------------------------
+
+
+def may_record_at(user: Any, gate: Gate) -> bool:
+    """Guards of the gate and editors over it record passages there."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser or can_edit(user, gate.path):
+        return True
+    if Role.GATE_GUARD not in roles_of(user):
+        return False
+    from tuquan.accounts.scoping import scope_paths
+
+    paths = scope_paths(user, frozenset({Role.GATE_GUARD})) or []
+    return any(gate.path.startswith(path) for path in paths)
+
+
+def recordable_gates(user: Any, gate_ids: Iterable[int]) -> dict[int, Gate]:
+    """The gates among ``gate_ids`` where ``user`` may record, by id."""
+    ids = {gid for gid in gate_ids if isinstance(gid, int)}
+    if not ids:
+        return {}
+    gates = Gate.objects.visible_to(user).filter(pk__in=ids).select_related("site")
+    return {gate.pk: gate for gate in gates if may_record_at(user, gate)}
+
+
+def load_cards(codes: Iterable[str]) -> dict[str, CardInfo]:
+    """Cards by code with their worker and employer, in one query."""
+    codes = list({code for code in codes if code})
+    if not codes:
+        return {}
+    rows = WorkerCard.objects.filter(code__in=codes).values_list(
+        "pk",
+        "code",
+        "revoked_at",
+        "worker_id",
+        "worker__full_name",
+        "worker__employment_status",
+        "worker__enterprise_id",
+        "worker__enterprise__name",
+        "worker__enterprise__path",
+        "worker__enterprise__operating_mode",
+        "worker__bus_route_id",
+    )
+    cards: dict[str, CardInfo] = {}
+    for row in rows:
+        info = CardInfo(*row)
+        current = cards.get(info.code)
+        # Codes are unique; the guard only protects against a reissued code.
+        if current is None or current.revoked_at is not None:
+            cards[info.code] = info
+    return cards
+
+
+def _judge(
+    card: CardInfo | None,
+    gate: Gate,
+    direction: str,
+    at: datetime,
+    restricted: dict[int, str],
+) -> tuple[str, str]:
+    """(status, reason) for a card at a gate; status ALLOWED means store it."""
+    if card is None:
+        return ScanStatus.UNKNOWN_CARD, _("Unknown card: no worker has this code.")
+    if card.revoked_at is not None and card.revoked_at <= at:
+        return ScanStatus.REVOKED, _("This card was revoked; ask for a new card.")
+    if not (card.enterprise_path or "").startswith(gate.site.path):
+        return ScanStatus.OTHER_SITE, _(
+            "The card belongs to a worker of another zone or enterprise."
+        )
+    if card.employment_status != EmploymentStatus.ACTIVE:
+        return ScanStatus.NOT_ACTIVE, _(
+            "The worker is not currently working (on leave or left)."
+        )
+    if direction == Direction.IN and card.worker_id in restricted:
+        return ScanStatus.MUST_NOT_WORK, _("The worker must not work: %(reason)s") % {
+            "reason": restricted[card.worker_id]
+        }
+    return ScanStatus.ALLOWED, ""
+
+
+def _flag_for(card: CardInfo, direction: str, bus_route_id: int | None) -> str:
+    """Operating-mode checks: passages the zone board should look at."""
+    if card.operating_mode == OperatingMode.ON_SITE and direction == Direction.OUT:
+        return EventFlag.ON_SITE_EXIT
+    if (
+        card.operating_mode == OperatingMode.FIXED_ROUTE
+        and direction == Direction.IN
+        and (bus_route_id is None or bus_route_id != card.bus_route_id)
+    ):
+        return EventFlag.OFF_ROUTE
+    return ""
+
+
+def time_window() -> tuple[datetime, datetime]:
+    """Oldest and newest acceptable passage times, as of now."""
+    now = timezone.now()
+    return (
+        now - timedelta(days=settings.TUQUAN_GATE_RETENTION_DAYS),
+        now + timedelta(seconds=settings.TUQUAN_GATE_CLOCK_SKEW_SECONDS),
+    )
+
+
+def parse_time(value: Any) -> datetime | None:
+    """An ISO 8601 time; without an offset it is Vietnam time."""
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, str) and 10 <= len(value) <= 40:
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            return None
+    else:
+        return None
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    return moment
+
+
+# --------------------------------------------------------------------------------------
+# Batches from devices
+# --------------------------------------------------------------------------------------
+
+
+def record_gate_events(
+    *, events: Any, by: Any, source: str = EventSource.DEVICE
+) -> BatchResult:
+    """Store a batch of passages; every event is accepted, a duplicate of one
+    stored before, or rejected with a Vietnamese reason. Invalid events never
+    stop the valid ones beside them."""
+    if not isinstance(events, list):
+        raise ValidationError(
+            {"events": _('Send the passages as a list under "events".')}
+        )
+    if len(events) > MAX_BATCH:
+        raise ValidationError(
+            {
+                "events": _(
+                    "At most %(max)d passages per request; this one has %(count)d."
+                )
+                % {"max": MAX_BATCH, "count": len(events)}
+            }
+        )
+    result = BatchResult()
+    oldest, newest = time_window()
+    parsed: list[tuple[int, uuid.UUID, int, str, str, datetime, int | None]] = []
+    seen: set[uuid.UUID] = set()
+    msg_not_object = _("Each passage must be an object.")
+    msg_client_id = _("client_id must be a UUID made by the device.")
+    msg_twice = _("This client_id appears more than once in the batch.")
+    msg_gate = _("gate must be the number of a gate.")
+    msg_card = _("card must be the code printed on the worker card.")
+    msg_direction = _('direction must be "in" or "out".')
+    msg_time = _("occurred_at must be a date and time (ISO 8601).")
+    msg_future = _("occurred_at is in the future; check the device clock.")
+    msg_old = _(
+        "occurred_at is older than %(days)d days and can no longer be taken."
+    ) % {"days": settings.TUQUAN_GATE_RETENTION_DAYS}
+    msg_route = _("bus_route must be the number of a shuttle bus route.")
+    for index, event in enumerate(events):
+        if not isinstance(event, dict):
+            result.reject(index, None, "__all__", msg_not_object)
+            continue
+        raw_id = event.get("client_id")
+        try:
+            client_id = uuid.UUID(str(raw_id)) if raw_id else None
+        except ValueError:
+            client_id = None
+        if client_id is None:
+            result.reject(index, raw_id, "client_id", msg_client_id)
+            continue
+        if client_id in seen:
+            result.reject(index, client_id, "client_id", msg_twice)
+            continue
+        seen.add(client_id)
+        gate_id = event.get("gate")
+        if not isinstance(gate_id, int) or isinstance(gate_id, bool):
+            result.reject(index, client_id, "gate", msg_gate)
+            continue
+        code = event.get("card")
+        code = normalise_card_code(code) if isinstance(code, str) else ""
+        if not code:
+            result.reject(index, client_id, "card", msg_card)
+            continue
+        direction = event.get("direction")
+        if direction not in DIRECTIONS:
+            result.reject(index, client_id, "direction", msg_direction)
+            continue
+        moment = parse_time(event.get("occurred_at"))
+        if moment is None:
+            result.reject(index, client_id, "occurred_at", msg_time)
+            continue
+        if moment > newest:
+            result.reject(index, client_id, "occurred_at", msg_future)
+            continue
+        if moment < oldest:
+            result.reject(index, client_id, "occurred_at", msg_old)
+            continue
+        route = event.get("bus_route")
+        if route is not None and (
+            not isinstance(route, int) or isinstance(route, bool)
+        ):
+            result.reject(index, client_id, "bus_route", msg_route)
+            continue
+        parsed.append((index, client_id, gate_id, code, direction, moment, route))
+
+    gates = recordable_gates(by, {row[2] for row in parsed})
+    cards = load_cards(row[3] for row in parsed)
+    routes = {row[6] for row in parsed if row[6] is not None}
+    known_routes = (
+        set(BusRoute.objects.filter(pk__in=routes).values_list("pk", flat=True))
+        if routes
+        else set()
+    )
+    restricted = restricted_workers(
+        {card.worker_id for card in cards.values()}, timezone.now()
+    )
+    msg_no_gate = _("Unknown gate, or not a gate where you record passages.")
+    msg_inactive = _("This gate is not in use.")
+    msg_vehicle_gate = _("This gate takes vehicles only, not workers.")
+    msg_unknown_route = _("Unknown shuttle bus route.")
+    passages: list[Passage] = []
+    for index, client_id, gate_id, code, direction, moment, route in parsed:
+        gate = gates.get(gate_id)
+        if gate is None:
+            result.reject(index, client_id, "gate", msg_no_gate)
+            continue
+        if not gate.active:
+            result.reject(index, client_id, "gate", msg_inactive)
+            continue
+        if not gate.takes_workers:
+            result.reject(index, client_id, "gate", msg_vehicle_gate)
+            continue
+        if route is not None and route not in known_routes:
+            result.reject(index, client_id, "bus_route", msg_unknown_route)
+            continue
+        card = cards.get(code)
+        status, reason = _judge(card, gate, direction, moment, restricted)
+        if status != ScanStatus.ALLOWED:
+            result.reject(index, client_id, "card", reason)
+            continue
+        assert card is not None
+        passages.append(
+            Passage(
+                index=index,
+                client_id=client_id,
+                gate=gate,
+                card=card,
+                direction=direction,
+                occurred_at=moment,
+                bus_route_id=route,
+                flag=_flag_for(card, direction, route),
+            )
+        )
+    stored = _store(passages, by=by, source=source)
+    for passage in passages:
+        text = str(passage.client_id)
+        (result.accepted if passage.client_id in stored else result.duplicates).append(
+            text
+        )
+    result.rejected.sort(key=lambda item: item["index"])
+    return result
+
+
+# --------------------------------------------------------------------------------------
+# One scan from the guard's page
+# --------------------------------------------------------------------------------------
+
+
+def scan_card(
+    *,
+    gate: Gate,
+    code: str,
+    direction: str,
+    by: Any,
+    bus_route_id: int | None = None,
+    occurred_at: datetime | None = None,
+    client_id: uuid.UUID | None = None,
+) -> ScanOutcome:
+    """Judge one card at ``gate`` and store the passage when it is allowed.
+
+    A second "in" for a worker already inside is answered ALREADY_INSIDE and
+    not stored: the guard scanned twice, or the worker never checked out.
+    """
+    if not may_record_at(by, gate):
+        raise PermissionDenied(_("You do not record passages at this gate."))
+    if direction not in DIRECTIONS:
+        raise ValidationError({"direction": _("Choose in or out.")})
+    if not gate.active:
+        raise ValidationError({"gate": _("This gate is not in use.")})
+    moment = occurred_at or timezone.now()
+    oldest, newest = time_window()
+    if not oldest <= moment <= newest:
+        raise ValidationError(
+            {"occurred_at": _("The scan time is outside the accepted window.")}
+        )
+    card = load_cards([normalise_card_code(code)]).get(normalise_card_code(code))
+    restricted = (
+        restricted_workers([card.worker_id], moment)
+        if card is not None and direction == Direction.IN
+        else {}
+    )
+    status, reason = _judge(card, gate, direction, moment, restricted)
+    if status != ScanStatus.ALLOWED:
+        return ScanOutcome(
+            status=status, message=reason, card=card, direction=direction
+        )
+    assert card is not None
+    if direction == Direction.IN:
+        since = inside_since(gate.site_id, card.worker_id)
+        if since is not None and since <= moment:
+            return ScanOutcome(
+                status=ScanStatus.ALREADY_INSIDE,
+                message=_("Already inside since %(time)s.")
+                % {"time": timezone.localtime(since).strftime("%H:%M %d/%m")},
+                card=card,
+                direction=direction,
+                since=since,
+            )
+    passage = Passage(
+        index=0,
+        client_id=client_id or uuid.uuid4(),
+        gate=gate,
+        card=card,
+        direction=direction,
+        occurred_at=moment,
+        bus_route_id=bus_route_id,
+        flag=_flag_for(card, direction, bus_route_id),
+    )
+    stored = _store([passage], by=by, source=EventSource.SCAN)
+    return ScanOutcome(
+        status=ScanStatus.ALLOWED,
+        message="",
+        card=card,
+        direction=direction,
+        occurred_at=moment,
+        client_id=passage.client_id,
+        recorded=passage.client_id in stored,
+        flag=passage.flag,
+    )
+
+
+def inside_since(site_id: int, worker_id: int) -> datetime | None:
+    """When the worker entered the site, if they count as inside now."""
+    row = (
+        Presence.objects.filter(site_id=site_id, worker_id=worker_id)
+        .values_list("direction", "occurred_at")
+        .first()
+    )
+    if row is None or row[0] != Direction.IN:
+        return None
+    if row[1] < presence_cutoff():
+        return None
+    return row[1]
+
+
+def presence_cutoff(now: datetime | None = None) -> datetime:
+    """Entries older than this without an exit no longer count as inside (the
+    end-of-day rule: a forgotten check-out closes itself)."""
+    now = now or timezone.now()
+    return now - timedelta(hours=settings.TUQUAN_PRESENCE_MAX_HOURS)
+
+
+# --------------------------------------------------------------------------------------
+# Storage: set-based on PostgreSQL, the ORM elsewhere
+# --------------------------------------------------------------------------------------
+
+
+def _store(passages: Sequence[Passage], *, by: Any, source: str) -> set[uuid.UUID]:
+    """Insert the passages that are new; return their client UUIDs."""
+    if not passages:
+        return set()
+    now = timezone.now()
+    recorder = by.pk if by is not None and by.is_authenticated else None
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            stored = _insert_postgresql(passages, recorder, source, now)
+        else:
+            stored = _insert_portable(passages, recorder, source, now)
+        fresh = [p for p in passages if p.client_id in stored]
+        _update_presence(fresh)
+    return stored
+
+
+def _insert_postgresql(
+    passages: Sequence[Passage], recorder: int | None, source: str, now: datetime
+) -> set[uuid.UUID]:
+    table = GateEvent._meta.db_table
+    sql = f"""
+        INSERT INTO {table} (client_id, gate_id, site_id, worker_id, enterprise_id,
+            card_id, direction, occurred_at, bus_route_id, flag, received_at, source,
+            recorded_by_id)
+        SELECT t.*, %s::timestamptz, %s::varchar, %s::bigint
+        FROM unnest(%s::uuid[], %s::bigint[], %s::bigint[], %s::bigint[],
+            %s::bigint[], %s::bigint[], %s::varchar[], %s::timestamptz[],
+            %s::bigint[], %s::varchar[]) AS t
+        ON CONFLICT (client_id) DO NOTHING
+        RETURNING client_id
+    """
+    params = [
+        now,
+        source,
+        recorder,
+        [p.client_id for p in passages],
+        [p.gate.pk for p in passages],
+        [p.gate.site_id for p in passages],
+        [p.card.worker_id for p in passages],
+        [p.card.enterprise_id for p in passages],
+        [p.card.card_id for p in passages],
+        [p.direction for p in passages],
+        [p.occurred_at for p in passages],
+        [p.bus_route_id for p in passages],
+        [p.flag for p in passages],
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {row[0] for row in cursor.fetchall()}
+
+
+def _insert_portable(
+    passages: Sequence[Passage], recorder: int | None, source: str, now: datetime
+) -> set[uuid.UUID]:
+    ids = [p.client_id for p in passages]
+    existing: set[uuid.UUID] = set()
+    for start in range(0, len(ids), 900):
+        existing.update(
+            GateEvent.objects.filter(
+                client_id__in=ids[start : start + 900]
+            ).values_list("client_id", flat=True)
+        )
+    fresh = [p for p in passages if p.client_id not in existing]
+    GateEvent.objects.bulk_create(
+        [
+            GateEvent(
+                client_id=p.client_id,
+                gate_id=p.gate.pk,
+                site_id=p.gate.site_id,
+                worker_id=p.card.worker_id,
+                enterprise_id=p.card.enterprise_id,
+                card_id=p.card.card_id,
+                direction=p.direction,
+                occurred_at=p.occurred_at,
+                received_at=now,
+                bus_route_id=p.bus_route_id,
+                flag=p.flag,
+                source=source,
+                recorded_by_id=recorder,
+            )
+            for p in fresh
+        ],
+        batch_size=500,
+    )
+    return {p.client_id for p in fresh}
+
+
+def _update_presence(passages: Sequence[Passage]) -> None:
+    """Move each worker's latest passage per site into ``Presence``; an older
+    passage arriving late never overwrites a newer one."""
+    latest: dict[tuple[int, int], Passage] = {}
+    for p in passages:
+        key = (p.gate.site_id, p.card.worker_id)
+        current = latest.get(key)
+        if current is None or p.occurred_at > current.occurred_at:
+            latest[key] = p
+    if not latest:
+        return
+    # One lock order for every request: concurrent batches cannot deadlock.
+    rows = [latest[key] for key in sorted(latest)]
+    table = Presence._meta.db_table
+    conflict = f"""
+        ON CONFLICT (site_id, worker_id) DO UPDATE SET
+            enterprise_id = excluded.enterprise_id, gate_id = excluded.gate_id,
+            direction = excluded.direction, occurred_at = excluded.occurred_at
+        WHERE {table}.occurred_at < excluded.occurred_at
+    """
+    columns = "(site_id, worker_id, enterprise_id, gate_id, direction, occurred_at)"
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"""INSERT INTO {table} {columns}
+                SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[],
+                    %s::bigint[], %s::varchar[], %s::timestamptz[]) {conflict}""",
+                [
+                    [p.gate.site_id for p in rows],
+                    [p.card.worker_id for p in rows],
+                    [p.card.enterprise_id for p in rows],
+                    [p.gate.pk for p in rows],
+                    [p.direction for p in rows],
+                    [p.occurred_at for p in rows],
+                ],
+            )
+        else:
+            adapt = connection.ops.adapt_datetimefield_value
+            cursor.executemany(
+                f"INSERT INTO {table} {columns} VALUES (%s, %s, %s, %s, %s, %s) "
+                + conflict,
+                [
+                    (
+                        p.gate.site_id,
+                        p.card.worker_id,
+                        p.card.enterprise_id,
+                        p.gate.pk,
+                        p.direction,
+                        adapt(p.occurred_at),
+                    )
+                    for p in rows
+                ],
+            )
