@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from tests.conftest import OUTSIDE, Province
+from tuquan.accounts.api_auth import forget_tokens
 from tuquan.accounts.models import ApiToken
 from tuquan.core.models import AuditEntry
 from tuquan.organisations.models import Zone
@@ -122,6 +123,7 @@ def test_it_writes_last_use_at_most_once_a_minute(province: Province) -> None:
     ApiToken.objects.filter(pk=token.pk).update(
         last_used_at=recent - timedelta(hours=1)
     )
+    forget_tokens()  # as when the process's token cache has expired
     Client().get(f"{API}/zones", **bearer(raw))
     token.refresh_from_db()
     assert token.last_used_at > recent
@@ -175,3 +177,19 @@ def test_it_hides_other_scopes(province: Province) -> None:
     other.force_login(province.user("province"))
     mixed = other.get(f"{API}/enterprises/{province.enterprise_b.pk}", **bearer(raw))
     assert mixed.status_code == 404
+
+
+def test_it_forgets_a_revoked_token_at_once(province: Province) -> None:
+    token, raw = ApiToken.issue(user=province.user("enterprise"), name="x")
+    assert Client().get(f"{API}/zones", **bearer(raw)).status_code == 200
+    token.revoke()  # the token is now cached by this process: the cache must go
+    assert Client().get(f"{API}/zones", **bearer(raw)).status_code == 401
+
+
+def test_it_forgets_a_deactivated_user_at_once(province: Province) -> None:
+    user = province.user("enterprise")
+    _token, raw = ApiToken.issue(user=user, name="x")
+    assert Client().get(f"{API}/zones", **bearer(raw)).status_code == 200
+    user.is_active = False
+    user.save()
+    assert Client().get(f"{API}/zones", **bearer(raw)).status_code == 401

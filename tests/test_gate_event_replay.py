@@ -14,7 +14,8 @@ from tuquan.gates.models import GateEvent, Presence, WorkerCard, new_card_code
 from tuquan.gates.services import record_gate_events
 from tuquan.people.models import Worker
 
-pytestmark = pytest.mark.django_db
+# Outside a test transaction, so PostgreSQL takes the one-statement autocommit path.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_it_stores_exactly_ten_thousand_after_three_shuffled_replays(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from django.http import HttpRequest
@@ -13,6 +14,17 @@ from ninja.utils import check_csrf
 
 from tuquan.core.context import Actor, _current, current_actor
 
+# A gate device sends a request every second or so: each process remembers a
+# token's user (with the user's role assignments) for a short while. Saving or
+# deleting a user, token or role assignment empties the cache of the process
+# that did it; others follow within TOKEN_CACHE_SECONDS.
+TOKEN_CACHE_SECONDS = 30.0
+_token_users: dict[str, tuple[float, Any]] = {}
+
+
+def forget_tokens(**_kwargs: Any) -> None:
+    _token_users.clear()
+
 
 def _act_as(user: Any) -> None:
     actor = current_actor()
@@ -23,10 +35,16 @@ class BearerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         from tuquan.accounts.models import ApiToken
 
+        digest = ApiToken.digest_of(token)
+        hit = _token_users.get(digest)
+        if hit is not None and hit[0] > time.monotonic():
+            request.user = hit[1]
+            _act_as(hit[1])
+            return hit[1]
         found = (
             ApiToken.objects.active()
             .select_related("user")
-            .filter(digest=ApiToken.digest_of(token))
+            .filter(digest=digest)
             .first()
         )
         if found is None or not found.user.is_active:
@@ -39,6 +57,7 @@ class BearerToken(HttpBearer):
         ):
             ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
         request.user = found.user
+        _token_users[digest] = (time.monotonic() + TOKEN_CACHE_SECONDS, found.user)
         _act_as(found.user)
         return found.user
 

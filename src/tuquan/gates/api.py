@@ -19,10 +19,16 @@ from ninja.errors import HttpError
 
 from tuquan.gates.choices import Direction
 from tuquan.gates.filters import GateEventFilter
-from tuquan.gates.models import Gate, GateEvent
+from tuquan.gates.models import GateEvent
 from tuquan.gates.presence import site_headcounts
-from tuquan.gates.services import MAX_BATCH, record_gate_events, scan_card
-from tuquan.organisations.api import caller, get_visible_or_404, paged
+from tuquan.gates.services import (
+    MAX_BATCH,
+    cached_gate,
+    record_gate_events,
+    scan_card,
+    sees_gate,
+)
+from tuquan.organisations.api import caller, paged
 from tuquan.organisations.schemas import READ_ERRORS, WRITE_ERRORS, ErrorOut
 
 router = Router(tags=["gates"])
@@ -133,7 +139,9 @@ def scan_gate_card(request: HttpRequest, gate_id: int, payload: ScanIn) -> Any:
     """What the guard's page does: judge the card and store the passage when
     it is allowed."""
     user = caller(request)
-    gate = get_visible_or_404(Gate.objects.visible_to(user), gate_id)
+    gate = cached_gate(gate_id)
+    if gate is None or not sees_gate(user, gate):
+        raise HttpError(404, _("Not found."))
     outcome = scan_card(
         gate=gate,
         code=payload.card,

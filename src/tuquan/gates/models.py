@@ -214,10 +214,17 @@ class GateEvent(models.Model):
 
     client_id = models.UUIDField(unique=True)
     # Bulk ingest pays for every index and constraint per row: the copied-in
-    # columns (site, enterprise, card, route, recorder) carry neither, the
-    # composite indexes below serve every read.
+    # columns (site, enterprise, card, route, recorder) carry neither; reads go
+    # through the two composite indexes below (by gate, by worker).
+    # No database constraint on gate and worker either: ingest has just read
+    # both (the card query, the gate check), and the deferred per-row checks
+    # cost more than the insert itself. Deletes still cascade through Django.
     gate = models.ForeignKey(
-        Gate, on_delete=models.PROTECT, related_name="events", db_index=False
+        Gate,
+        on_delete=models.PROTECT,
+        related_name="events",
+        db_index=False,
+        db_constraint=False,
     )
     site = models.ForeignKey(
         Organisation,
@@ -231,6 +238,7 @@ class GateEvent(models.Model):
         on_delete=models.CASCADE,
         related_name="gate_events",
         db_index=False,
+        db_constraint=False,
     )
     enterprise = models.ForeignKey(
         "organisations.Enterprise",
@@ -282,7 +290,6 @@ class GateEvent(models.Model):
         verbose_name_plural = _("gate passages")
         ordering = ["-occurred_at", "-id"]
         indexes = [
-            models.Index(fields=["site", "occurred_at"], name="gate_event_site_time"),
             models.Index(fields=["gate", "occurred_at"], name="gate_event_gate_time"),
             models.Index(
                 fields=["worker", "occurred_at"], name="gate_event_worker_time"
@@ -303,19 +310,42 @@ class PresenceQuerySet(ScopedQuerySet):
 
 class Presence(models.Model):
     """The latest passage of a worker at a site's gates: inside when it was
-    "in" and recent enough (see ``services.inside_since``)."""
+    "in" and recent enough (see ``services.inside_since``).
 
-    site = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    Derived from the passages and rewritten by every batch, so it carries only
+    the (site, worker) key: no other index and no foreign-key checks, which
+    lets PostgreSQL update rows in place.
+    """
+
+    site = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
     worker = models.ForeignKey(
-        "people.Worker", on_delete=models.CASCADE, related_name="presences"
+        "people.Worker",
+        on_delete=models.CASCADE,
+        related_name="presences",
+        db_constraint=False,
+        db_index=False,
     )
     enterprise = models.ForeignKey(
         "organisations.Enterprise",
         null=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.DO_NOTHING,
         related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
-    gate = models.ForeignKey(Gate, on_delete=models.CASCADE, related_name="+")
+    gate = models.ForeignKey(
+        Gate,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
     direction = models.CharField(max_length=3, choices=Direction.choices)
     occurred_at = models.DateTimeField()
 
@@ -325,12 +355,6 @@ class Presence(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["site", "worker"], name="presence_site_worker"
-            )
-        ]
-        indexes = [
-            models.Index(
-                fields=["site", "direction", "occurred_at"],
-                name="presence_site_state",
             )
         ]
 

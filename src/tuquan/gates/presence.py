@@ -189,18 +189,19 @@ class DayRow(NamedTuple):
 
 
 def site_events(site: Organisation) -> QuerySet[GateEvent]:
-    """Passages that count for ``site`` (the same rule as presence)."""
-    if Gate.objects.filter(site=site).exists():
-        return GateEvent.objects.filter(site=site)
+    """Passages that count for ``site`` (the same rule as presence), selected
+    by gate so that the (gate, time) index serves them."""
+    own = Gate.objects.filter(site=site).values("pk")
+    if own.exists():
+        return GateEvent.objects.filter(gate_id__in=own)
     if site.kind == OrgKind.ENTERPRISE:
-        zone_id = Enterprise.objects.filter(pk=site.pk).values_list(
-            "zone_id", flat=True
-        )
-        return GateEvent.objects.filter(site_id__in=zone_id, enterprise_id=site.pk)
-    enterprises = Organisation.objects.filter(
-        path__startswith=site.path, kind=OrgKind.ENTERPRISE
+        zone_id = Enterprise.objects.filter(pk=site.pk).values("zone_id")
+        zone_gates = Gate.objects.filter(site_id__in=zone_id).values("pk")
+        return GateEvent.objects.filter(gate_id__in=zone_gates, enterprise_id=site.pk)
+    enterprise_gates = Gate.objects.filter(
+        site__path__startswith=site.path, site__kind=OrgKind.ENTERPRISE
     ).values("pk")
-    return GateEvent.objects.filter(site_id__in=enterprises)
+    return GateEvent.objects.filter(gate_id__in=enterprise_gates)
 
 
 def day_history(site: Organisation, days: int = 14) -> list[DayRow]:

@@ -40,15 +40,15 @@ from tuquan.gates.forms_cards import (
 from tuquan.gates.models import Gate, GateEvent, WorkerCard
 from tuquan.organisations.models import Enterprise, Organisation, Team
 from tuquan.organisations.views import (
-    _node_form,
-    _require_node_edit,
     add_service_errors,
     breadcrumbs,
     can_create,
     get_visible,
+    node_form,
     read_filters,
     registry_view,
     render_list,
+    require_node_edit,
 )
 from tuquan.people.models import TeamMembership, Worker
 
@@ -123,7 +123,7 @@ def gate_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @registry_view
 @require_http_methods(["GET", "POST"])
 def gate_create(request: HttpRequest) -> HttpResponse:
-    return _node_form(
+    return node_form(
         request,
         form_class=GateForm,
         node=Gate(),
@@ -136,8 +136,8 @@ def gate_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def gate_edit(request: HttpRequest, pk: int) -> HttpResponse:
     gate = get_visible(Gate, request, pk)
-    _require_node_edit(request, gate)
-    return _node_form(
+    require_node_edit(request, gate)
+    return node_form(
         request,
         form_class=GateForm,
         node=gate,

@@ -575,7 +575,7 @@ def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # --------------------------------------------------------------------------------------
 
 
-def _node_form(
+def node_form(
     request: HttpRequest,
     *,
     form_class: type[RegistryModelForm],
@@ -629,7 +629,7 @@ def _node_form(
     )
 
 
-def _require_node_edit(request: HttpRequest, node: Organisation) -> None:
+def require_node_edit(request: HttpRequest, node: Organisation) -> None:
     if not may_edit_node(request.user, node):
         raise PermissionDenied(
             _("You may not change this part of the organisation tree.")
@@ -639,7 +639,7 @@ def _require_node_edit(request: HttpRequest, node: Organisation) -> None:
 @registry_view
 @require_http_methods(["GET", "POST"])
 def zone_create(request: HttpRequest) -> HttpResponse:
-    return _node_form(
+    return node_form(
         request,
         form_class=ZoneForm,
         node=Zone(kind=OrgKind.INDUSTRIAL_PARK),
@@ -652,8 +652,8 @@ def zone_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def zone_edit(request: HttpRequest, pk: int) -> HttpResponse:
     zone = get_visible(Zone, request, pk)
-    _require_node_edit(request, zone)
-    return _node_form(
+    require_node_edit(request, zone)
+    return node_form(
         request,
         form_class=ZoneForm,
         node=zone,
@@ -665,7 +665,7 @@ def zone_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @registry_view
 @require_http_methods(["GET", "POST"])
 def enterprise_create(request: HttpRequest) -> HttpResponse:
-    return _node_form(
+    return node_form(
         request,
         form_class=EnterpriseForm,
         node=Enterprise(kind=OrgKind.ENTERPRISE),
@@ -678,8 +678,8 @@ def enterprise_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
     enterprise = get_visible(Enterprise, request, pk)
-    _require_node_edit(request, enterprise)
-    return _node_form(
+    require_node_edit(request, enterprise)
+    return node_form(
         request,
         form_class=EnterpriseForm,
         node=enterprise,
@@ -697,7 +697,7 @@ def _show_owner_phone(user: Any, residence: Residence) -> bool:
 @registry_view
 @require_http_methods(["GET", "POST"])
 def residence_create(request: HttpRequest) -> HttpResponse:
-    return _node_form(
+    return node_form(
         request,
         form_class=ResidenceForm,
         node=Residence(kind=OrgKind.RESIDENCE),
@@ -710,8 +710,8 @@ def residence_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def residence_edit(request: HttpRequest, pk: int) -> HttpResponse:
     residence = get_visible(Residence, request, pk)
-    _require_node_edit(request, residence)
-    return _node_form(
+    require_node_edit(request, residence)
+    return node_form(
         request,
         form_class=ResidenceForm,
         node=residence,
@@ -724,7 +724,7 @@ def residence_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @registry_view
 @require_http_methods(["GET", "POST"])
 def team_create(request: HttpRequest) -> HttpResponse:
-    return _node_form(
+    return node_form(
         request,
         form_class=TeamForm,
         node=Team(kind=OrgKind.TEAM),
@@ -737,8 +737,8 @@ def team_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def team_edit(request: HttpRequest, pk: int) -> HttpResponse:
     team = get_visible(Team, request, pk)
-    _require_node_edit(request, team)
-    return _node_form(
+    require_node_edit(request, team)
+    return node_form(
         request,
         form_class=TeamForm,
         node=team,
