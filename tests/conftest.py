@@ -59,8 +59,19 @@ class Province:
         return self.users[persona]
 
 
+def restore_shipped_profiles() -> None:
+    """The disease profiles a migration ships; a transactional test (browser,
+    replay) empties every table when it ends, migration data included."""
+    from tuquan.health.models import DiseaseProfile
+    from tuquan.health.profiles import SHIPPED
+
+    for values in SHIPPED:
+        DiseaseProfile.objects.update_or_create(code=values["code"], defaults=values)
+
+
 @pytest.fixture
 def province(db: Any) -> Province:
+    restore_shipped_profiles()
     prov = AdminUnit.objects.create(
         name="Tỉnh Đắk Lắk", kind=OrgKind.PROVINCE, code="66", division_type="tỉnh"
     )

@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "tuquan.organisations",
     "tuquan.people",
     "tuquan.gates",
+    "tuquan.health",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("tuquan.people.urls")),
     path("", include("tuquan.people.urls_roster")),
     path("", include("tuquan.gates.urls")),
+    path("", include("tuquan.health.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -38,6 +38,7 @@ from tuquan.gates.forms_cards import (
     site_choices,
 )
 from tuquan.gates.models import Gate, GateEvent, WorkerCard
+from tuquan.health.views_declare import declare_addresses, declare_qr_svg
 from tuquan.organisations.models import Enterprise, Organisation, Team
 from tuquan.organisations.views import (
     add_service_errors,
@@ -265,13 +266,24 @@ def _sheet(
     page = Paginator(cards, CARDS_PER_SHEET * SHEETS_PER_PAGE).get_page(
         request.GET.get("page")
     )
+    # Editors may add each worker's health declaration QR (a credential: the
+    # link lets its holder declare for the worker).
+    with_declare = may_issue and request.GET.get("declare") == "1"
+    addresses = (
+        declare_addresses(request, [card.worker for card in page])
+        if with_declare
+        else {}
+    )
     items = []
     for card in page:
         if team is not None:
             team_name = str(team)
         else:
             team_name = ", ".join(str(m.team) for m in card.worker.current_teams)
-        items.append({"card": card, "team": team_name, "qr": qr_svg(card.qr_payload)})
+        item = {"card": card, "team": team_name, "qr": qr_svg(card.qr_payload)}
+        if card.worker_id in addresses:
+            item["declare_qr"] = declare_qr_svg(addresses[card.worker_id])
+        items.append(item)
     sheets = [
         items[i : i + CARDS_PER_SHEET] for i in range(0, len(items), CARDS_PER_SHEET)
     ]
@@ -287,6 +299,7 @@ def _sheet(
             "card_count": page.paginator.count,
             "missing_count": workers_missing_cards(workers).count(),
             "may_issue": may_issue,
+            "with_declare": with_declare,
         },
     )
 

@@ -45,6 +45,7 @@ from tuquan.core.validators import (
     tax_code_check_digit,
 )
 from tuquan.gates import demo as gate_demo
+from tuquan.health import demo as health_demo
 from tuquan.organisations import demo_catalogue as cat
 from tuquan.organisations.admin_units import load_admin_units
 from tuquan.organisations.choices import (
@@ -715,6 +716,7 @@ class _Writer:
         gate_demo.write_passages(
             self, self.main_gate, users["baove.hoaphu"], self.plan.seed
         )
+        health_demo.write_declarations(self, self.main_gate.site_id, self.plan.seed)
         return self.province, users
 
     def commune_of(self, zone: dict[str, Any]) -> AdminUnit:

@@ -1,0 +1,50 @@
+"""Today's health declarations in the sample province: most workers of the
+showcase zone declared, a few with symptoms, some by their team leader."""
+
+from __future__ import annotations
+
+import random
+import uuid
+from datetime import timedelta
+from typing import Any
+
+from django.utils import timezone
+
+from tuquan.health.models import DiseaseProfile, HealthDeclaration
+from tuquan.people.models import EmploymentStatus, Worker
+
+DECLARED_SHARE = 0.75
+SYMPTOM_SHARE = 0.02
+
+
+def write_declarations(writer: Any, zone_id: int, seed: int) -> None:
+    profile = DiseaseProfile.objects.filter(active=True).order_by("pk").first()
+    if profile is None:
+        return
+    rng = random.Random(seed)
+    now = timezone.now()
+    today = timezone.localdate()
+    codes = [item["code"] for item in profile.symptoms]
+    rows = []
+    workers = Worker.objects.filter(
+        enterprise__zone=zone_id, employment_status=EmploymentStatus.ACTIVE
+    ).values_list("pk", flat=True)
+    for worker_id in workers.order_by("pk"):
+        if rng.random() > DECLARED_SHARE:
+            continue
+        symptoms = sorted(rng.sample(codes, 2)) if rng.random() < SYMPTOM_SHARE else []
+        rows.append(
+            HealthDeclaration(
+                worker_id=worker_id,
+                day=today,
+                profile=profile,
+                healthy=not symptoms,
+                symptoms=symptoms,
+                exposures=[],
+                by_proxy=rng.random() < 0.05,
+                client_id=uuid.uuid4(),
+                declared_at=now - timedelta(minutes=rng.randint(5, 240)),
+            )
+        )
+    HealthDeclaration.objects.bulk_create(rows, batch_size=2000)
+    writer.count(HealthDeclaration, len(rows))

@@ -1,0 +1,173 @@
+"""Epidemic self-monitoring: disease profiles (data, not constants), daily
+health declarations by workers or for them, and the personal links that let a
+worker declare without a password."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from tuquan.core.scoping import ScopedQuerySet
+
+
+class DiseaseProfile(models.Model):
+    """What the system needs to know about a disease to follow it.
+
+    Shipped as data (a migration) with the source of each figure; a figure that
+    could not be checked is marked ``to_verify`` and shown as "cần xác minh".
+    """
+
+    code = models.SlugField(_("code"), max_length=30, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    symptoms = models.JSONField(
+        _("symptoms"),
+        default=list,
+        help_text=_('A list of {"code": ..., "label": ...} in Vietnamese.'),
+    )
+    exposure_questions = models.JSONField(_("exposure questions"), default=list)
+    incubation_days = models.PositiveSmallIntegerField(_("incubation (days)"))
+    lookback_days = models.PositiveSmallIntegerField(
+        _("contact look-back (days)"),
+        help_text=_("How many days before onset or the positive test contacts count."),
+    )
+    isolation_days = models.PositiveSmallIntegerField(_("isolation of a case (days)"))
+    quarantine_days = models.PositiveSmallIntegerField(
+        _("quarantine of a close contact (days)")
+    )
+    followup_test_days = models.JSONField(
+        _("follow-up tests (days after the start)"), default=list
+    )
+    person_to_person = models.BooleanField(_("trace close contacts"), default=True)
+    source = models.TextField(_("source"), blank=True)
+    to_verify = models.BooleanField(_("figures to verify"), default=False)
+    active = models.BooleanField(_("followed now"), default=True)
+
+    class Meta:
+        verbose_name = _("disease profile")
+        verbose_name_plural = _("disease profiles")
+        ordering = ["-active", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def symptom_labels(self) -> dict[str, str]:
+        return {item["code"]: item["label"] for item in self.symptoms}
+
+
+class DeclarationQuerySet(ScopedQuerySet):
+    def scope_q(self, paths: list[str]) -> Q:
+        from tuquan.people.models import Worker
+
+        workers = Worker.objects.filter(Worker.objects.scope_q(paths)).values("pk")
+        return Q(worker_id__in=workers)
+
+    def own_q(self, user: Any) -> Q:
+        return Q(worker__user_id=user.pk)
+
+
+class HealthDeclaration(models.Model):
+    """A worker's health on one day: one row per worker and day; a second
+    declaration the same day updates it and the earlier one goes to
+    :class:`DeclarationRevision`."""
+
+    worker = models.ForeignKey(
+        "people.Worker",
+        verbose_name=_("worker"),
+        on_delete=models.CASCADE,
+        related_name="declarations",
+    )
+    day = models.DateField(_("day"))
+    profile = models.ForeignKey(
+        DiseaseProfile, verbose_name=_("disease"), on_delete=models.PROTECT
+    )
+    healthy = models.BooleanField(_("healthy"))
+    symptoms = models.JSONField(_("symptoms"), default=list)
+    exposures = models.JSONField(_("exposures"), default=list)
+    by_proxy = models.BooleanField(_("declared by the team leader"), default=False)
+    declared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    client_id = models.UUIDField(unique=True)
+    declared_at = models.DateTimeField(_("declared at"))
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = DeclarationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("health declaration")
+        verbose_name_plural = _("health declarations")
+        ordering = ["-day", "worker_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["worker", "day"], name="declaration_one_per_day"
+            )
+        ]
+        indexes = [models.Index(fields=["day", "healthy"], name="declaration_day")]
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} {self.day:%d/%m/%Y}"
+
+
+class DeclarationRevision(models.Model):
+    """An earlier declaration of the same day, kept when a later one replaced it."""
+
+    declaration = models.ForeignKey(
+        HealthDeclaration, on_delete=models.CASCADE, related_name="revisions"
+    )
+    client_id = models.UUIDField(unique=True)
+    healthy = models.BooleanField()
+    symptoms = models.JSONField(default=list)
+    exposures = models.JSONField(default=list)
+    by_proxy = models.BooleanField(default=False)
+    declared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    declared_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-declared_at"]
+
+    def __str__(self) -> str:
+        return f"{self.declaration_id} @ {self.declared_at:%H:%M}"
+
+
+class HealthLinkQuerySet(ScopedQuerySet):
+    def scope_q(self, paths: list[str]) -> Q:
+        from tuquan.people.models import Worker
+
+        workers = Worker.objects.filter(Worker.objects.scope_q(paths)).values("pk")
+        return Q(worker_id__in=workers)
+
+
+class HealthLink(models.Model):
+    """A worker's personal declaration link: the URL carries a signed token
+    naming the worker and this row's ``version``; revoking bumps the version so
+    every printed QR stops working at once."""
+
+    worker = models.OneToOneField(
+        "people.Worker", on_delete=models.CASCADE, related_name="health_link"
+    )
+    version = models.PositiveIntegerField(default=1)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = HealthLinkQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("declaration link")
+        verbose_name_plural = _("declaration links")
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} v{self.version}"

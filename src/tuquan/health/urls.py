@@ -1,0 +1,6 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("tuquan.health.urls_declare")),
+    path("", include("tuquan.health.urls_rollcall")),
+]
