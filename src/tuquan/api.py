@@ -251,6 +251,7 @@ def _mount() -> None:
     from tuquan.gates.api_cards import router as cards_router
     from tuquan.gates.api_vehicles import router as vehicles_router
     from tuquan.health.api import router as health_router
+    from tuquan.health.api_cases import router as cases_router
     from tuquan.organisations.api import router as organisations_router
     from tuquan.people.api import router as people_router
 
@@ -260,6 +261,7 @@ def _mount() -> None:
     api.add_router("/", cards_router)
     api.add_router("/", vehicles_router)
     api.add_router("/", health_router)
+    api.add_router("/", cases_router)
 
 
 _mount()

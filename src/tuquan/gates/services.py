@@ -615,22 +615,31 @@ _INSERT_SQL = """
 def _insert_postgresql(
     passages: Sequence[Passage], recorder: int | None, source: str, now: datetime
 ) -> set[uuid.UUID]:
+    # Arrays travel as PostgreSQL array literals cast in SQL: joining 5,000
+    # strings costs a fraction of adapting 5,000 values one by one. Every value
+    # here is a UUID, a number, a fixed code or an ISO time: none needs quoting
+    # except the empty flag, written "".
     params = [
         now,
         source,
         recorder,
-        [p.client_id for p in passages],
-        [p.gate.pk for p in passages],
-        [p.gate.site_id for p in passages],
-        [p.card.worker_id for p in passages],
-        [p.card.enterprise_id for p in passages],
-        [p.card.card_id for p in passages],
-        [p.direction for p in passages],
-        [p.occurred_at for p in passages],
-        [p.bus_route_id for p in passages],
-        [p.flag for p in passages],
+        _literal(str(p.client_id) for p in passages),
+        _literal(p.gate.pk for p in passages),
+        _literal(p.gate.site_id for p in passages),
+        _literal(p.card.worker_id for p in passages),
+        _literal(p.card.enterprise_id for p in passages),
+        _literal(p.card.card_id for p in passages),
+        _literal(p.direction for p in passages),
+        _literal(p.occurred_at.isoformat() for p in passages),
+        _literal(p.bus_route_id for p in passages),
+        _literal(p.flag or '""' for p in passages),
     ]
     return {row[0] for row in _server_bound(_INSERT_SQL, params)}
+
+
+def _literal(values: Iterable[Any]) -> str:
+    """``{a,b,NULL}``: an array literal of values that need no quoting."""
+    return "{" + ",".join("NULL" if v is None else str(v) for v in values) + "}"
 
 
 def _server_bound(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:

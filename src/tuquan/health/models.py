@@ -171,3 +171,79 @@ class HealthLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.worker_id} v{self.version}"
+
+
+class CaseBasis(models.TextChoices):
+    POSITIVE_TEST = "positive_test", _("positive test")
+    AUTHORITY_NOTICE = "authority_notice", _("health authority notice")
+
+
+class CaseOutcome(models.TextChoices):
+    ISOLATING = "isolating", _("in isolation")
+    RECOVERED = "recovered", _("recovered")
+    TRANSFERRED = "transferred", _("transferred to hospital")
+    DIED = "died", _("died")
+
+
+class CaseQuerySet(ScopedQuerySet):
+    def scope_q(self, paths: list[str]) -> Q:
+        from tuquan.people.models import Worker
+
+        workers = Worker.objects.filter(Worker.objects.scope_q(paths)).values("pk")
+        return Q(worker_id__in=workers)
+
+    def open(self) -> CaseQuerySet:
+        return self.filter(outcome=CaseOutcome.ISOLATING)
+
+
+class Case(models.Model):
+    """A confirmed case (F0). Health officers see it; employers and guards only
+    learn that the worker may not work before a date (see
+    ``services.work_restrictions``). Every read is audited."""
+
+    worker = models.ForeignKey(
+        "people.Worker",
+        verbose_name=_("worker"),
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
+    profile = models.ForeignKey(
+        DiseaseProfile, verbose_name=_("disease"), on_delete=models.PROTECT
+    )
+    basis = models.CharField(_("basis"), max_length=20, choices=CaseBasis.choices)
+    confirmed_on = models.DateField(_("confirmed on"))
+    isolation_until = models.DateField(_("isolation until"))
+    outcome = models.CharField(
+        _("outcome"),
+        max_length=12,
+        choices=CaseOutcome.choices,
+        default=CaseOutcome.ISOLATING,
+    )
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    client_id = models.UUIDField(unique=True, null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        ordering = ["-confirmed_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["worker", "profile"],
+                condition=Q(outcome="isolating"),
+                name="case_one_open_per_worker",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"F0 {self.worker_id} {self.confirmed_on:%d/%m/%Y}"
+
+    @property
+    def scope_path(self) -> str:
+        return self.worker.scope_path
