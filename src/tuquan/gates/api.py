@@ -10,13 +10,13 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-import orjson
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
+from tuquan.core.batch import read_json
 from tuquan.gates.choices import Direction
 from tuquan.gates.filters import GateEventFilter
 from tuquan.gates.models import GateEvent
@@ -78,13 +78,6 @@ _BATCH_BODY = {
 }
 
 
-def _json_body(request: HttpRequest) -> Any:
-    try:
-        return orjson.loads(request.body)
-    except orjson.JSONDecodeError as exc:
-        raise HttpError(400, _("The request body is not valid JSON.")) from exc
-
-
 @router.post(
     "/gate-events",
     response={200: GateEventBatchOut, 400: ErrorOut, **WRITE_ERRORS},
@@ -95,18 +88,13 @@ def record_gate_events_api(request: HttpRequest) -> HttpResponse:
     """Up to 5,000 passages per request, each with a client UUID. The answer
     lists the accepted, the duplicates (stored by an earlier request) and the
     rejected with the reason; a rejected passage never blocks the others."""
-    body = _json_body(request)
+    body = read_json(request)
     if not isinstance(body, dict) or "events" not in body:
         raise ValidationError(
             {"events": _('Send the passages as a list under "events".')}
         )
     result = record_gate_events(events=body["events"], by=caller(request))
-    payload = {
-        "accepted": result.accepted,
-        "duplicates": result.duplicates,
-        "rejected": result.rejected,
-    }
-    return HttpResponse(orjson.dumps(payload), content_type="application/json")
+    return HttpResponse(result.payload(), content_type="application/json")
 
 
 class ScanIn(Schema):

@@ -16,8 +16,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
-from ninja.errors import HttpError
 
+from tuquan.core.batch import read_json
 from tuquan.gates.forms_vehicles import VehicleEntryFilter, VisitorFilter
 from tuquan.gates.models import Gate, VehicleEntry, Visitor
 from tuquan.gates.vehicles import (
@@ -154,12 +154,9 @@ BATCH_BODY = {
 }
 
 
-def _entries_of(body: bytes) -> list[Any]:
+def _entries_of(request: HttpRequest) -> list[Any]:
     """The ``entries`` list of a request body, or a request-level error."""
-    try:
-        data = orjson.loads(body)
-    except orjson.JSONDecodeError as exc:
-        raise HttpError(400, _("The request body is not valid JSON.")) from exc
+    data = read_json(request)
     if not isinstance(data, dict):
         raise ValidationError(
             {"__all__": [_("The request body must be a JSON object.")]}
@@ -193,7 +190,7 @@ def record_vehicle_entries_api(request: HttpRequest) -> HttpResponse:
     earlier request: a replay is harmless) and `rejected` (with the field and a
     reason in Vietnamese). A bad entry never stops the others. Times more than
     5 minutes in the future or older than 30 days are rejected."""
-    entries = _entries_of(request.body)
+    entries = _entries_of(request)
     result = record_vehicle_entries(events=entries, by=caller(request))
     return HttpResponse(orjson.dumps(result.as_dict()), content_type="application/json")
 

@@ -30,6 +30,7 @@ from tuquan.gates.choices import (
 )
 from tuquan.organisations.choices import OrgKind
 from tuquan.organisations.models import Organisation, OrganisationQuerySet
+from tuquan.people.models import WorkerRowQuerySet
 
 # Card codes are typed by guards on cheap phones: capitals and digits without
 # the look-alikes 0/O and 1/I. 32**8 codes leave guessing hopeless.
@@ -132,13 +133,7 @@ class GateEventQuerySet(ScopedQuerySet):
         return Q(gate_id__in=gates) | Q(enterprise_id__in=enterprises)
 
 
-class WorkerCardQuerySet(ScopedQuerySet):
-    def scope_q(self, paths: list[str]) -> Q:
-        from tuquan.people.models import Worker
-
-        workers = Worker.objects.filter(Worker.objects.scope_q(paths)).values("pk")
-        return Q(worker_id__in=workers)
-
+class WorkerCardQuerySet(WorkerRowQuerySet):
     def own_q(self, user: Any) -> Q:
         return Q(worker__user_id=user.pk)
 
@@ -310,7 +305,7 @@ class PresenceQuerySet(ScopedQuerySet):
 
 class Presence(models.Model):
     """The latest passage of a worker at a site's gates: inside when it was
-    "in" and recent enough (see ``services.inside_since``).
+    "in" and recent enough (see ``services.presence_cutoff``).
 
     Derived from the passages and rewritten by every batch, so it carries only
     the (site, worker) key: no other index and no foreign-key checks, which

@@ -14,7 +14,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
@@ -26,6 +26,8 @@ from django.utils.translation import gettext as _
 
 from tuquan.accounts.choices import Role
 from tuquan.accounts.scoping import can_edit, scope_paths
+from tuquan.core.batch import BatchResult
+from tuquan.core.pg import array_literal, server_bound
 from tuquan.gates.choices import Direction, EventFlag, EventSource, ScanStatus
 from tuquan.gates.models import (
     Gate,
@@ -71,25 +73,6 @@ class Passage:
     occurred_at: datetime
     bus_route_id: int | None
     flag: str = ""
-
-
-@dataclass
-class BatchResult:
-    """What happened to each event of a batch, by client UUID."""
-
-    accepted: list[str] = field(default_factory=list)
-    duplicates: list[str] = field(default_factory=list)
-    rejected: list[dict[str, Any]] = field(default_factory=list)
-
-    def reject(self, index: int, client_id: Any, field_name: str, reason: str) -> None:
-        self.rejected.append(
-            {
-                "index": index,
-                "client_id": str(client_id) if client_id else None,
-                "field": field_name,
-                "reason": reason,
-            }
-        )
 
 
 @dataclass
@@ -185,7 +168,7 @@ def load_cards(codes: Iterable[str]) -> dict[str, CardInfo]:
         return {}
     if connection.vendor == "postgresql":
         # 5,000 codes as one array parameter, rows straight into tuples.
-        return _by_code(_server_bound(_CARD_SQL, [codes]))
+        return _by_code(server_bound(_CARD_SQL, [codes]))
     rows = WorkerCard.objects.filter(code__in=codes).values_list(
         "pk",
         "code",
@@ -307,8 +290,6 @@ def record_gate_events(
     parsed: list[tuple[int, uuid.UUID, int, str, str, datetime, int | None]] = []
     seen: set[uuid.UUID] = set()
     msg_not_object = _("Each passage must be an object.")
-    msg_client_id = _("client_id must be a UUID made by the device.")
-    msg_twice = _("This client_id appears more than once in the batch.")
     msg_gate = _("gate must be the number of a gate.")
     msg_card = _("card must be the code printed on the worker card.")
     msg_direction = _('direction must be "in" or "out".')
@@ -322,18 +303,9 @@ def record_gate_events(
         if not isinstance(event, dict):
             result.reject(index, None, "__all__", msg_not_object)
             continue
-        raw_id = event.get("client_id")
-        try:
-            client_id = uuid.UUID(str(raw_id)) if raw_id else None
-        except ValueError:
-            client_id = None
+        client_id = result.claim(index, event, seen)
         if client_id is None:
-            result.reject(index, raw_id, "client_id", msg_client_id)
             continue
-        if client_id in seen:
-            result.reject(index, client_id, "client_id", msg_twice)
-            continue
-        seen.add(client_id)
         gate_id = event.get("gate")
         if not isinstance(gate_id, int) or isinstance(gate_id, bool):
             result.reject(index, client_id, "gate", msg_gate)
@@ -501,20 +473,6 @@ def scan_card(
     )
 
 
-def inside_since(site_id: int, worker_id: int) -> datetime | None:
-    """When the worker entered the site, if they count as inside now."""
-    row = (
-        Presence.objects.filter(site_id=site_id, worker_id=worker_id)
-        .values_list("direction", "occurred_at")
-        .first()
-    )
-    if row is None or row[0] != Direction.IN:
-        return None
-    if row[1] < presence_cutoff():
-        return None
-    return row[1]
-
-
 _SCAN_SQL = _CARD_SQL.replace(
     "WHERE c.code = ANY(%s)",
     """LEFT JOIN gates_presence p ON p.worker_id = w.id AND p.site_id = %s
@@ -623,36 +581,18 @@ def _insert_postgresql(
         now,
         source,
         recorder,
-        _literal(str(p.client_id) for p in passages),
-        _literal(p.gate.pk for p in passages),
-        _literal(p.gate.site_id for p in passages),
-        _literal(p.card.worker_id for p in passages),
-        _literal(p.card.enterprise_id for p in passages),
-        _literal(p.card.card_id for p in passages),
-        _literal(p.direction for p in passages),
-        _literal(p.occurred_at.isoformat() for p in passages),
-        _literal(p.bus_route_id for p in passages),
-        _literal(p.flag or '""' for p in passages),
+        array_literal(str(p.client_id) for p in passages),
+        array_literal(p.gate.pk for p in passages),
+        array_literal(p.gate.site_id for p in passages),
+        array_literal(p.card.worker_id for p in passages),
+        array_literal(p.card.enterprise_id for p in passages),
+        array_literal(p.card.card_id for p in passages),
+        array_literal(p.direction for p in passages),
+        array_literal(p.occurred_at.isoformat() for p in passages),
+        array_literal(p.bus_route_id for p in passages),
+        array_literal(p.flag or '""' for p in passages),
     ]
-    return {row[0] for row in _server_bound(_INSERT_SQL, params)}
-
-
-def _literal(values: Iterable[Any]) -> str:
-    """``{a,b,NULL}``: an array literal of values that need no quoting."""
-    return "{" + ",".join("NULL" if v is None else str(v) for v in values) + "}"
-
-
-def _server_bound(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
-    """Run ``sql`` with server-side binding. Django's cursors quote parameters
-    into the SQL text in Python, which for 13 arrays of 5,000 values costs more
-    than the insert; psycopg's own cursor sends them as binary parameters, on
-    the same connection and so in the same transaction."""
-    import psycopg
-
-    connection.ensure_connection()
-    with psycopg.Cursor(connection.connection) as cursor:
-        cursor.execute(sql.replace("%s", "%b"), params)
-        return cursor.fetchall()
+    return {row[0] for row in server_bound(_INSERT_SQL, params)}
 
 
 def _insert_portable(

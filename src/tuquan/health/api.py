@@ -10,15 +10,14 @@ it. The schema below documents the shape.
 from datetime import date
 from typing import Any
 
-import orjson
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router
-from ninja.errors import HttpError
 
+from tuquan.core.batch import read_json
 from tuquan.health.models import HealthDeclaration
 from tuquan.health.rollcall import roll_call, submit_declarations
 from tuquan.health.schemas import (
@@ -61,21 +60,13 @@ def submit_health_declarations(request: HttpRequest) -> HttpResponse:
     duplicates (stored by an earlier request) and the rejected with the reason;
     a rejected declaration never blocks the others. A second declaration of a
     worker on the same day replaces the first, which is kept as a revision."""
-    try:
-        body = orjson.loads(request.body)
-    except orjson.JSONDecodeError as exc:
-        raise HttpError(400, _("The request body is not valid JSON.")) from exc
+    body = read_json(request)
     if not isinstance(body, dict) or "declarations" not in body:
         raise ValidationError(
             {"declarations": _('Send the declarations as a list under "declarations".')}
         )
     result = submit_declarations(declarations=body["declarations"], by=caller(request))
-    payload = {
-        "accepted": result.accepted,
-        "duplicates": result.duplicates,
-        "rejected": result.rejected,
-    }
-    return HttpResponse(orjson.dumps(payload), content_type="application/json")
+    return HttpResponse(result.payload(), content_type="application/json")
 
 
 @router.get(

@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from tuquan.core.scoping import ScopedQuerySet
+from tuquan.people.models import WorkerRowQuerySet
 
 
 class DiseaseProfile(models.Model):
@@ -58,13 +58,7 @@ class DiseaseProfile(models.Model):
         return {item["code"]: item["label"] for item in self.symptoms}
 
 
-class DeclarationQuerySet(ScopedQuerySet):
-    def scope_q(self, paths: list[str]) -> Q:
-        from tuquan.people.models import Worker
-
-        workers = Worker.objects.filter(Worker.objects.scope_q(paths)).values("pk")
-        return Q(worker_id__in=workers)
-
+class DeclarationQuerySet(WorkerRowQuerySet):
     def own_q(self, user: Any) -> Q:
         return Q(worker__user_id=user.pk)
 
@@ -143,12 +137,8 @@ class DeclarationRevision(models.Model):
         return f"{self.declaration_id} @ {self.declared_at:%H:%M}"
 
 
-class HealthLinkQuerySet(ScopedQuerySet):
-    def scope_q(self, paths: list[str]) -> Q:
-        from tuquan.people.models import Worker
-
-        workers = Worker.objects.filter(Worker.objects.scope_q(paths)).values("pk")
-        return Q(worker_id__in=workers)
+class HealthLinkQuerySet(WorkerRowQuerySet):
+    pass
 
 
 class HealthLink(models.Model):
@@ -185,13 +175,7 @@ class CaseOutcome(models.TextChoices):
     DIED = "died", _("died")
 
 
-class CaseQuerySet(ScopedQuerySet):
-    def scope_q(self, paths: list[str]) -> Q:
-        from tuquan.people.models import Worker
-
-        workers = Worker.objects.filter(Worker.objects.scope_q(paths)).values("pk")
-        return Q(worker_id__in=workers)
-
+class CaseQuerySet(WorkerRowQuerySet):
     def open(self) -> CaseQuerySet:
         return self.filter(outcome=CaseOutcome.ISOLATING)
 

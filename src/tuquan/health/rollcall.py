@@ -23,6 +23,8 @@ from django.utils.translation import gettext as _
 from tuquan.accounts.choices import EDITOR_ROLES, Role
 from tuquan.accounts.scoping import can_edit, can_see_personal_data, scope_paths
 from tuquan.core import audit
+from tuquan.core.batch import BatchResult
+from tuquan.core.pg import array_literal, server_bound
 from tuquan.health.models import (
     DeclarationRevision,
     DiseaseProfile,
@@ -91,7 +93,7 @@ def _worker_rows(ids: Sequence[int]) -> dict[int, WorkerRow]:
     if not ids:
         return {}
     if connection.vendor == "postgresql":
-        rows = _server_bound(_WORKER_SQL, [_array(ids)])
+        rows = server_bound(_WORKER_SQL, [array_literal(ids)])
     else:
         rows = []
         for start in range(0, len(ids), 900):
@@ -118,24 +120,6 @@ _WORKER_SQL = """
     LEFT JOIN organisations_organisation e ON e.id = w.enterprise_id
     LEFT JOIN organisations_organisation r ON r.id = w.residence_id
 """
-
-
-def _array(values: Iterable[Any]) -> str:
-    """A PostgreSQL array literal (``{1,2,3}``), cast in SQL: building the text
-    costs far less than adapting 5,000 values one by one."""
-    return "{" + ",".join(map(str, values)) + "}"
-
-
-def _server_bound(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
-    """Run ``sql`` with psycopg's own parameters on Django's connection (and
-    so inside its transaction): Django's cursor would quote the 5,000-value
-    parameters into the SQL text in Python."""
-    import psycopg
-
-    connection.ensure_connection()
-    with psycopg.Cursor(connection.connection) as cursor:
-        cursor.execute(sql.replace("%s", "%b"), params)
-        return cursor.fetchall() if cursor.description else []
 
 
 # --------------------------------------------------------------------------------------
@@ -317,25 +301,6 @@ def may_see_phones(user: Any, call: RollCall) -> bool:
 
 
 @dataclass
-class BatchResult:
-    """What happened to each declaration of a batch, by client UUID."""
-
-    accepted: list[str] = field(default_factory=list)
-    duplicates: list[str] = field(default_factory=list)
-    rejected: list[dict[str, Any]] = field(default_factory=list)
-
-    def reject(self, index: int, client_id: Any, field_name: str, reason: str) -> None:
-        self.rejected.append(
-            {
-                "index": index,
-                "client_id": str(client_id) if client_id else None,
-                "field": field_name,
-                "reason": reason,
-            }
-        )
-
-
-@dataclass
 class Item:
     index: int
     client_id: uuid.UUID
@@ -396,8 +361,6 @@ def submit_declarations(*, declarations: Any, by: Any) -> BatchResult:
     seen: set[uuid.UUID] = set()
     parsed: list[Item] = []
     msg_object = _("Each declaration must be an object.")
-    msg_client_id = _("client_id must be a UUID made by the device.")
-    msg_twice = _("This client_id appears more than once in the batch.")
     msg_worker = _("worker must be the number of a worker.")
     msg_day = _("day must be a date written YYYY-MM-DD.")
     msg_future = _("The day cannot be in the future.")
@@ -407,18 +370,9 @@ def submit_declarations(*, declarations: Any, by: Any) -> BatchResult:
         if not isinstance(raw, dict):
             result.reject(index, None, "__all__", msg_object)
             continue
-        raw_id = raw.get("client_id")
-        try:
-            client_id = uuid.UUID(str(raw_id)) if raw_id else None
-        except ValueError:
-            client_id = None
+        client_id = result.claim(index, raw, seen)
         if client_id is None:
-            result.reject(index, raw_id, "client_id", msg_client_id)
             continue
-        if client_id in seen:
-            result.reject(index, client_id, "client_id", msg_twice)
-            continue
-        seen.add(client_id)
         worker_id = raw.get("worker")
         if not isinstance(worker_id, int) or isinstance(worker_id, bool):
             result.reject(index, client_id, "worker", msg_worker)
@@ -490,7 +444,7 @@ def _known_client_ids(ids: list[uuid.UUID]) -> set[uuid.UUID]:
     if not ids:
         return set()
     if connection.vendor == "postgresql":
-        rows = _server_bound(_KNOWN_SQL, [_array(ids)] * 2)
+        rows = server_bound(_KNOWN_SQL, [array_literal(ids)] * 2)
         return {row[0] for row in rows}
     known: set[uuid.UUID] = set()
     for start in range(0, len(ids), 900):
@@ -653,7 +607,7 @@ def _insert_postgresql(
     now: datetime,
 ) -> None:
     batch = _json(rows)
-    _server_bound(_LOCK_SQL, [batch])
+    server_bound(_LOCK_SQL, [batch])
     params = [
         batch,
         profile_id,
@@ -664,7 +618,7 @@ def _insert_postgresql(
         declared_by,
         now,
     ]
-    _server_bound(_UPSERT_SQL, params)
+    server_bound(_UPSERT_SQL, params)
 
 
 def _insert_portable(

@@ -221,6 +221,15 @@ class Worker(models.Model):
         return anchor.path if anchor else ""
 
 
+class WorkerRowQuerySet(ScopedQuerySet):
+    """Rows about one worker (cards, declarations, cases) are seen by whoever
+    sees the worker."""
+
+    def scope_q(self, paths: list[str]) -> Q:
+        workers = Worker.objects.filter(Worker.objects.scope_q(paths)).values("pk")
+        return Q(worker_id__in=workers)
+
+
 class EmploymentQuerySet(ScopedQuerySet):
     def scope_q(self, paths: list[str]) -> Q:
         return paths_q("enterprise__path", paths)
