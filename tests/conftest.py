@@ -179,6 +179,25 @@ def browser_type_launch_args(
     }
 
 
+@pytest.fixture
+def phone(browser, live_server):  # type: ignore[no-untyped-def]
+    """A page in a 360 × 740 touch-screen phone (browser tests)."""
+    page = new_phone(browser)
+    yield page
+    page.context.close()
+
+
+def new_phone(browser: Any) -> Any:
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+        locale="vi-VN",
+    )
+    return context.new_page()
+
+
 @dataclass
 class GateSite:
     """Gates on top of the small province: zone A's main gate, enterprise A's
@@ -216,4 +235,19 @@ def gates(province: Province) -> GateSite:
         cards=cards,
         guard=guard,
         guard_b=f.make_user("baoveb", Role.GATE_GUARD, gate_b),
+    )
+
+
+@pytest.fixture
+def health_officer(province: Province) -> Any:
+    """An officer of the provincial health department (sees cases province-wide)."""
+    health = Organisation.objects.create(
+        kind=OrgKind.AGENCY,
+        name="Sở Y tế",
+        parent=province.province,
+        jurisdiction=province.province,
+        function=AgencyFunction.HEALTH,
+    )
+    return f.make_user(
+        "yte", Role.AGENCY_OFFICER, health, function=AgencyFunction.HEALTH
     )

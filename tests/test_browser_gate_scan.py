@@ -21,20 +21,6 @@ if shutil.which("chromium") is None:  # .ci/run installs it; say why when absent
     )
 
 
-@pytest.fixture
-def phone(browser, live_server):  # type: ignore[no-untyped-def]
-    context = browser.new_context(
-        viewport={"width": 360, "height": 740},
-        device_scale_factor=2,
-        is_mobile=True,
-        has_touch=True,
-        locale="vi-VN",
-    )
-    page = context.new_page()
-    yield page
-    context.close()
-
-
 def test_it_lets_a_guard_scan_a_card_on_a_phone(
     phone, live_server, gates: GateSite
 ) -> None:  # type: ignore[no-untyped-def]

@@ -19,24 +19,10 @@ if shutil.which("chromium") is None:  # .ci/run installs it; say why when absent
     )
 
 
-@pytest.fixture
-def phone_page(browser, live_server):  # type: ignore[no-untyped-def]
-    context = browser.new_context(
-        viewport={"width": 360, "height": 740},
-        device_scale_factor=2,
-        is_mobile=True,
-        has_touch=True,
-        locale="vi-VN",
-    )
-    page = context.new_page()
-    yield page
-    context.close()
-
-
 def test_it_shows_the_team_leader_only_their_team(
-    phone_page, live_server, province: Province
+    phone, live_server, province: Province
 ) -> None:  # type: ignore[no-untyped-def]
-    page = phone_page
+    page = phone
     page.goto(f"{live_server.url}/login/")
     page.fill("#id_username", "totruong")
     page.fill("#id_password", PASSWORD)

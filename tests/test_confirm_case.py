@@ -12,30 +12,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.utils import timezone
 
-from tests import factories as f
 from tests.conftest import GateSite, Province
-from tuquan.accounts.choices import Role
 from tuquan.core.models import AuditAction, AuditEntry
 from tuquan.health.cases import close_case, confirm_case
 from tuquan.health.models import Case
-from tuquan.organisations.choices import AgencyFunction, OrgKind
-from tuquan.organisations.models import Organisation
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def health_officer(province: Province) -> Any:
-    health = Organisation.objects.create(
-        kind=OrgKind.AGENCY,
-        name="Sở Y tế",
-        parent=province.province,
-        jurisdiction=province.province,
-        function=AgencyFunction.HEALTH,
-    )
-    return f.make_user(
-        "yte", Role.AGENCY_OFFICER, health, function=AgencyFunction.HEALTH
-    )
 
 
 def test_it_confirms_a_case_with_the_isolation_of_the_profile(

@@ -202,10 +202,16 @@ class TestTheBuiltDemo:
         for residence in Residence.objects.annotate(n=Count("residents")):
             assert residence.teams.exists() == (residence.n >= MIN_RESIDENCE_TEAM)
 
-    def test_it_writes_one_audit_entry(self, demo: DemoResult, db: Any) -> None:
-        entry = AuditEntry.objects.get()
-        assert entry.action == AuditAction.IMPORT
+    def test_it_writes_one_audit_entry_besides_the_sample_case(
+        self, demo: DemoResult, db: Any
+    ) -> None:
+        entry = AuditEntry.objects.get(action=AuditAction.IMPORT)
         assert entry.changes["sample_data"]["people.worker"] == WORKERS
+        # The rest is the story of the sample case: the provincial health
+        # officer confirmed it, traced it and confirmed two close contacts.
+        others = AuditEntry.objects.exclude(pk=entry.pk)
+        assert set(others.values_list("user__username", flat=True)) == {"yte.tinh"}
+        assert others.count() == 4
 
     def test_it_lets_every_persona_log_in(
         self, demo: DemoResult, db: Any, fast_hashing: None, client: Any

@@ -252,8 +252,13 @@ def _mount() -> None:
     from tuquan.gates.api_vehicles import router as vehicles_router
     from tuquan.health.api import router as health_router
     from tuquan.health.api_cases import router as cases_router
+    from tuquan.health.api_tracing import router as tracing_router
+    from tuquan.levels.api import router as levels_router
     from tuquan.organisations.api import router as organisations_router
     from tuquan.people.api import router as people_router
+    from tuquan.riskassess.api import router as riskassess_router
+    from tuquan.screening.api import router as screening_router
+    from tuquan.surveillance.api import router as surveillance_router
 
     api.add_router("/", organisations_router)
     api.add_router("/", people_router)
@@ -262,6 +267,11 @@ def _mount() -> None:
     api.add_router("/", vehicles_router)
     api.add_router("/", health_router)
     api.add_router("/", cases_router)
+    api.add_router("/", tracing_router)
+    api.add_router("/", screening_router)
+    api.add_router("/", surveillance_router)
+    api.add_router("/", riskassess_router)
+    api.add_router("/", levels_router)
 
 
 _mount()

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -86,6 +87,10 @@ INSTALLED_APPS = [
     "tuquan.people",
     "tuquan.gates",
     "tuquan.health",
+    "tuquan.screening",
+    "tuquan.surveillance",
+    "tuquan.riskassess",
+    "tuquan.levels",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -233,6 +238,9 @@ TUQUAN_GATE_CLOCK_SKEW_SECONDS = env_int("TUQUAN_GATE_CLOCK_SKEW_SECONDS", 300)
 TUQUAN_GATE_RETENTION_DAYS = env_int("TUQUAN_GATE_RETENTION_DAYS", 30)
 TUQUAN_PRESENCE_MAX_HOURS = env_int("TUQUAN_PRESENCE_MAX_HOURS", 16)
 
+# Contact tracing: two passages at the same gate this close count as a contact.
+TUQUAN_TRACE_GATE_MINUTES = env_int("TUQUAN_TRACE_GATE_MINUTES", 2)
+
 # Celery: without a broker, tasks run eagerly in the calling process.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", CELERY_BROKER_URL)
@@ -242,6 +250,25 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+# Scheduled work (run `celery -A tuquan beat` next to a worker). Times are local.
+CELERY_BEAT_SCHEDULE = {
+    # Outbreak detection judges yesterday (a day under way looks undeclared).
+    "detect-outbreaks": {
+        "task": "tuquan.surveillance.detect_outbreaks",
+        "schedule": crontab(hour=0, minute=30),
+    },
+    # Last week's epidemic levels, final, early on Monday; this week's so far,
+    # every morning.
+    "epidemic-levels-last-week": {
+        "task": "tuquan.levels.compute_weekly_levels",
+        "schedule": crontab(minute=30, hour=0, day_of_week="mon"),
+    },
+    "epidemic-levels-this-week": {
+        "task": "tuquan.levels.compute_weekly_levels",
+        "schedule": crontab(minute=0, hour=6),
+        "kwargs": {"current": True},
+    },
+}
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500

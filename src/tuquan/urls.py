@@ -12,6 +12,10 @@ urlpatterns = [
     path("", include("tuquan.people.urls_roster")),
     path("", include("tuquan.gates.urls")),
     path("", include("tuquan.health.urls")),
+    path("", include("tuquan.screening.urls")),
+    path("", include("tuquan.surveillance.urls")),
+    path("", include("tuquan.riskassess.urls")),
+    path("", include("tuquan.levels.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

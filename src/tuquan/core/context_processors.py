@@ -20,6 +20,12 @@ MENU = (
     ("zone_list", _("Zones"), "registry"),
     ("residence_list", _("Residences"), "registry"),
     ("team_list", _("Teams"), "people"),
+    ("screening_home", _("Tests and vaccinations"), "people"),
+    ("case_list", _("Cases"), "health"),
+    ("alert_list", _("Outbreak alerts"), "people"),
+    ("risk_assessment_list", _("Infection risk"), "registry"),
+    ("epidemic_level_list", _("Epidemic levels"), "registry"),
+    ("work_restriction_list", _("Not allowed to work"), "people"),
     ("gate_list", _("Gates"), "gates"),
     ("presence_overview", _("Presence"), "gates"),
     ("vehicle_entry_list", _("Vehicles"), "gates"),
@@ -46,6 +52,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         wanted = {None}
     if roles & GATE_ONLY:
         wanted.add("gates")
+    from tuquan.health.cases import health_paths
+
+    if health_paths(user) != []:
+        wanted.add("health")
     audit_reader = can_read_audit(user)
     menu = [(reverse(name), label) for name, label, need in MENU if need in wanted]
     if audit_reader:

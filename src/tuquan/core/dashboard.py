@@ -116,6 +116,12 @@ def build_home(user: Any) -> Home:
                 no_phone,
             )
         )
+    _health_todos(home, user, active)
+    from tuquan.surveillance.services import home_todo
+
+    outbreak = home_todo(user)
+    if outbreak is not None:
+        home.todos.append(Todo(*outbreak))
     suspended = enterprises.filter(operating_mode=OperatingMode.SUSPENDED).count()
     if suspended:
         home.todos.append(
@@ -127,3 +133,40 @@ def build_home(user: Any) -> Home:
             )
         )
     return home
+
+
+def _health_todos(home: Home, user: Any, active: Any) -> None:
+    """Who may not work today (everyone with workers in scope); the contacts to
+    review and the follow-up tests due (health officers only)."""
+    from django.utils import timezone
+
+    from tuquan.health.cases import cases_for, health_paths, off_work_until
+    from tuquan.health.models import Contact, ContactStatus, FollowUp
+
+    today = timezone.localdate()
+    off = len(off_work_until(today, worker__in=active))
+    if off:
+        home.todos.append(
+            Todo(
+                _("Workers who may not come to work today"),
+                reverse("work_restriction_list"),
+                off,
+            )
+        )
+    if health_paths(user) == []:
+        return
+    cases = cases_for(user)
+    to_review = Contact.objects.filter(
+        case__in=cases, status=ContactStatus.CANDIDATE
+    ).count()
+    if to_review:
+        home.todos.append(
+            Todo(_("Close contacts to review"), reverse("case_list"), to_review)
+        )
+    due = (
+        FollowUp.objects.due(today)
+        .filter(Q(case__in=cases) | Q(contact__case__in=cases))
+        .count()
+    )
+    if due:
+        home.todos.append(Todo(_("Follow-up tests due"), reverse("case_list"), due))

@@ -289,6 +289,13 @@ class GateEvent(models.Model):
             models.Index(
                 fields=["worker", "occurred_at"], name="gate_event_worker_time"
             ),
+            # Contact tracing looks for riders of the same shuttle bus on a day;
+            # partial, so walk-in passages (most of them) pay nothing for it.
+            models.Index(
+                fields=["bus_route", "occurred_at"],
+                condition=Q(bus_route__isnull=False),
+                name="gate_event_route_time",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -28,6 +28,9 @@ class CaseIn(Schema):
     worker: int
     basis: CaseBasis
     confirmed_on: date | None = None
+    onset_on: date | None = Field(
+        None, description="Symptom onset or sample date: tracing looks back from it."
+    )
     note: str = ""
     client_id: uuid.UUID | None = Field(
         None, description="A retry with the same id returns the first result (200)."
@@ -46,6 +49,7 @@ class CaseOut(Schema):
     disease: str = Field(alias="profile.name")
     basis: str
     confirmed_on: date
+    onset_on: date | None
     isolation_until: date
     outcome: str
     closed_on: date | None
@@ -107,6 +111,7 @@ def create_case(request: HttpRequest, payload: CaseIn) -> Any:
         basis=payload.basis,
         by=user,
         confirmed_on=payload.confirmed_on,
+        onset_on=payload.onset_on,
         note=payload.note,
         client_id=payload.client_id,
     )

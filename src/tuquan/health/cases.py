@@ -21,8 +21,10 @@ from django.utils.translation import gettext as _
 from tuquan.accounts.choices import Role
 from tuquan.accounts.scoping import _assignments
 from tuquan.core import audit
-from tuquan.health.models import Case, CaseBasis, CaseOutcome
+from tuquan.health.models import Case, CaseBasis, CaseOutcome, Contact
 from tuquan.health.services import current_profile
+from tuquan.health.tasks import trace_case_contacts
+from tuquan.health.tracing import schedule_follow_ups
 from tuquan.organisations.choices import AgencyFunction
 from tuquan.people.models import Worker
 
@@ -79,6 +81,7 @@ def confirm_case(
     by: Any,
     confirmed_on: date | None = None,
     note: str = "",
+    onset_on: date | None = None,
     client_id: uuid.UUID | None = None,
 ) -> Case:
     """Confirm a case: isolation until the profile's days have passed. A worker
@@ -96,6 +99,10 @@ def confirm_case(
     confirmed_on = confirmed_on or today
     if confirmed_on > today:
         raise ValidationError({"confirmed_on": _("The date cannot be in the future.")})
+    if onset_on is not None and onset_on > confirmed_on:
+        raise ValidationError(
+            {"onset_on": _("Onset cannot be after the confirmation day.")}
+        )
     profile = current_profile()
     open_case = Case.objects.open().filter(worker=worker, profile=profile).first()
     if open_case is not None:
@@ -108,6 +115,7 @@ def confirm_case(
         profile=profile,
         basis=basis,
         confirmed_on=confirmed_on,
+        onset_on=onset_on,
         isolation_until=confirmed_on + timedelta(days=profile.isolation_days),
         note=note,
         confirmed_by=by,
@@ -116,6 +124,15 @@ def confirm_case(
     try:
         with transaction.atomic():
             case.save()
+            schedule_follow_ups(
+                worker_id=worker.pk,
+                start=confirmed_on,
+                days=profile.followup_test_days,
+                case=case,
+            )
+            if profile.person_to_person:
+                # After the commit, so the task (maybe in another process) sees it.
+                transaction.on_commit(lambda: trace_case_contacts.delay(case.pk))
             audit.record(
                 audit.AuditAction.CREATE,
                 case,
@@ -162,14 +179,34 @@ def close_case(
     return case
 
 
-def work_restrictions(worker_ids: Collection[int], at: datetime) -> dict[int, str]:
-    """The gates' hook: workers in isolation at ``at``, with a reason that
-    names no diagnosis."""
-    day = timezone.localtime(at).date()
-    rows = Case.objects.open().filter(
-        worker_id__in=list(worker_ids), isolation_until__gte=day
+def off_work_until(day: date, **workers: Any) -> dict[int, date]:
+    """Workers (filtered by ``workers``, e.g. ``worker_id__in=...``) in
+    isolation or quarantine on ``day``, with the last day they must stay away.
+    One query; the one rule for the gates, the employers' list and the API."""
+    isolated = (
+        Case.objects.open()
+        .filter(isolation_until__gte=day, **workers)
+        .values_list("worker_id", "isolation_until")
+        .order_by()
     )
+    quarantined = (
+        Contact.objects.in_quarantine(day)
+        .filter(**workers)
+        .values_list("worker_id", "quarantine_until")
+        .order_by()
+    )
+    until: dict[int, date] = {}
+    for worker_id, last_day in isolated.union(quarantined, all=True):
+        until[worker_id] = max(last_day, until.get(worker_id, last_day))
+    return until
+
+
+def work_restrictions(worker_ids: Collection[int], at: datetime) -> dict[int, str]:
+    """The gates' hook: workers who must not work at ``at``, with a reason
+    that names no diagnosis."""
+    day = timezone.localtime(at).date()
+    until = off_work_until(day, worker_id__in=list(worker_ids))
     return {
-        worker_id: _("until the end of %(day)s") % {"day": until.strftime("%d/%m/%Y")}
-        for worker_id, until in rows.values_list("worker_id", "isolation_until")
+        worker_id: _("until the end of %(day)s") % {"day": last.strftime("%d/%m/%Y")}
+        for worker_id, last in until.items()
     }

@@ -48,3 +48,39 @@ def write_declarations(writer: Any, zone_id: int, seed: int) -> None:
         )
     HealthDeclaration.objects.bulk_create(rows, batch_size=2000)
     writer.count(HealthDeclaration, len(rows))
+
+
+def write_case(writer: Any, zone_id: int, officer: Any, seed: int) -> None:
+    """One confirmed case in the showcase zone, traced, with its two closest
+    contacts confirmed: the health officer's pages have something to show."""
+    from tuquan.health.cases import confirm_case
+    from tuquan.health.models import Case, Contact
+    from tuquan.health.tracing import confirm_contact, trace_case
+
+    rng = random.Random(seed + 7)
+    candidates = list(
+        Worker.objects.filter(
+            enterprise__zone=zone_id,
+            employment_status=EmploymentStatus.ACTIVE,
+            memberships__isnull=False,
+            gate_events__isnull=False,
+        )
+        .distinct()
+        .order_by("pk")[:200]
+    )
+    if not candidates:
+        return
+    today = timezone.localdate()
+    case = confirm_case(
+        worker=rng.choice(candidates),
+        basis="positive_test",
+        by=officer,
+        confirmed_on=today,
+        onset_on=today - timedelta(days=1),
+        note="Test nhanh dương tính tại trạm y tế KCN, RT-PCR khẳng định.",
+    )
+    contacts = trace_case(case, by=officer)
+    for contact in sorted(contacts, key=lambda c: -c.score)[:2]:
+        confirm_contact(contact, by=officer)
+    writer.count(Case, 1)
+    writer.count(Contact, len(contacts))

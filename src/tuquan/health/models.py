@@ -4,6 +4,7 @@ worker declare without a password."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.conf import settings
@@ -196,6 +197,14 @@ class Case(models.Model):
     )
     basis = models.CharField(_("basis"), max_length=20, choices=CaseBasis.choices)
     confirmed_on = models.DateField(_("confirmed on"))
+    onset_on = models.DateField(
+        _("symptom onset or sample date"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Contacts are looked for from this day back; empty: the confirmation day."
+        ),
+    )
     isolation_until = models.DateField(_("isolation until"))
     outcome = models.CharField(
         _("outcome"),
@@ -231,3 +240,144 @@ class Case(models.Model):
     @property
     def scope_path(self) -> str:
         return self.worker.scope_path
+
+    @property
+    def traced_from(self) -> date:
+        """The day from which exposures count back (onset, else confirmation)."""
+        return self.onset_on or self.confirmed_on
+
+
+class ContactStatus(models.TextChoices):
+    CANDIDATE = "candidate", _("to review")
+    CONFIRMED = "confirmed", _("confirmed close contact")
+    DISMISSED = "dismissed", _("dismissed")
+
+
+class ContactQuerySet(WorkerRowQuerySet):
+    def in_quarantine(self, day: date) -> ContactQuerySet:
+        return self.filter(
+            status=ContactStatus.CONFIRMED,
+            quarantine_until__gte=day,
+            released_on__isnull=True,
+        )
+
+
+class Contact(models.Model):
+    """A worker who may have caught the disease from a case: F1 (met the case)
+    or F2 (met an F1). Found by :mod:`tuquan.health.tracing` with the reasons
+    and a score; a health officer confirms (quarantine) or dismisses each."""
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="contacts"
+    )
+    # F2 rows hang under the F1 they met; F1 rows have no parent.
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="children",
+    )
+    generation = models.PositiveSmallIntegerField(_("generation"), default=1)
+    worker = models.ForeignKey(
+        "people.Worker",
+        verbose_name=_("worker"),
+        on_delete=models.CASCADE,
+        related_name="contacts",
+    )
+    reasons = models.JSONField(_("reasons"), default=list)
+    score = models.PositiveSmallIntegerField(_("score"), default=0)
+    first_contact_on = models.DateField(_("first contact"), null=True, blank=True)
+    last_contact_on = models.DateField(_("last contact"), null=True, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=ContactStatus.choices,
+        default=ContactStatus.CANDIDATE,
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    quarantine_until = models.DateField(_("quarantine until"), null=True, blank=True)
+    released_on = models.DateField(_("released on"), null=True, blank=True)
+    traced_at = models.DateTimeField(_("traced at"))
+
+    objects = ContactQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("close contact")
+        verbose_name_plural = _("close contacts")
+        ordering = ["generation", "-score", "worker_id"]
+        constraints = [
+            # One row per worker in a case's tree: an F1 found again as someone's
+            # F2 stays an F1.
+            models.UniqueConstraint(
+                fields=["case", "worker"], name="contact_once_per_case"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["worker", "quarantine_until"], name="contact_quarantine"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"F{self.generation} {self.worker_id} ← {self.case_id}"
+
+
+class FollowUpQuerySet(WorkerRowQuerySet):
+    def due(self, day: date) -> FollowUpQuerySet:
+        return self.filter(due_on__lte=day, done_on__isnull=True)
+
+
+class FollowUp(models.Model):
+    """A follow-up test due for a case or a confirmed contact, on a day the
+    disease profile names (e.g. days 1, 7 and 14)."""
+
+    worker = models.ForeignKey(
+        "people.Worker",
+        verbose_name=_("worker"),
+        on_delete=models.CASCADE,
+        related_name="follow_ups",
+    )
+    case = models.ForeignKey(
+        Case, null=True, blank=True, on_delete=models.CASCADE, related_name="follow_ups"
+    )
+    contact = models.ForeignKey(
+        Contact,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="follow_ups",
+    )
+    due_on = models.DateField(_("due on"))
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = FollowUpQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("follow-up test")
+        verbose_name_plural = _("follow-up tests")
+        ordering = ["due_on", "worker_id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(case__isnull=False) | Q(contact__isnull=False),
+                name="follow_up_has_subject",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} {self.due_on:%d/%m/%Y}"

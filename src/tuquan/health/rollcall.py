@@ -316,7 +316,7 @@ class Item:
 
 
 def _codes(value: Any) -> list[str] | None:
-    if value is None:
+    if value is None or value == []:  # most declarations: nothing to report
         return []
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         return None
@@ -360,6 +360,7 @@ def submit_declarations(*, declarations: Any, by: Any) -> BatchResult:
     result = BatchResult()
     seen: set[uuid.UUID] = set()
     parsed: list[Item] = []
+    days: dict[str, date] = {}
     msg_object = _("Each declaration must be an object.")
     msg_worker = _("worker must be the number of a worker.")
     msg_day = _("day must be a date written YYYY-MM-DD.")
@@ -377,7 +378,13 @@ def submit_declarations(*, declarations: Any, by: Any) -> BatchResult:
         if not isinstance(worker_id, int) or isinstance(worker_id, bool):
             result.reject(index, client_id, "worker", msg_worker)
             continue
-        day = _day(raw.get("day"), today)
+        # A batch holds a handful of distinct days: parse each once.
+        raw_day = raw.get("day")
+        day = days.get(raw_day) if isinstance(raw_day, str) else None
+        if day is None:
+            day = _day(raw_day, today)
+            if isinstance(raw_day, str) and day is not None:
+                days[raw_day] = day
         if day is None:
             result.reject(index, client_id, "day", msg_day)
             continue

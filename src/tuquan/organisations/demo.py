@@ -46,6 +46,7 @@ from tuquan.core.validators import (
 )
 from tuquan.gates import demo as gate_demo
 from tuquan.health import demo as health_demo
+from tuquan.levels import demo as levels_demo
 from tuquan.organisations import demo_catalogue as cat
 from tuquan.organisations.admin_units import load_admin_units
 from tuquan.organisations.choices import (
@@ -76,6 +77,9 @@ from tuquan.people.models import (
     TeamMembership,
     Worker,
 )
+from tuquan.riskassess import demo as riskassess_demo
+from tuquan.screening import demo as screening_demo
+from tuquan.surveillance import demo as surveillance_demo
 
 # The same password for every demo login; it is printed on screen, so it protects
 # nothing and must never be used outside sample data.
@@ -717,6 +721,15 @@ class _Writer:
             self, self.main_gate, users["baove.hoaphu"], self.plan.seed
         )
         health_demo.write_declarations(self, self.main_gate.site_id, self.plan.seed)
+        health_demo.write_case(
+            self, self.main_gate.site_id, users["yte.tinh"], self.plan.seed
+        )
+        screening_demo.build_demo(self, self.main_gate.site_id, self.plan.seed)
+        levels_demo.write_levels(self)
+        riskassess_demo.write_assessments(
+            self, self.main_gate.site_id, self.plan.seed, inspector=users["kcn.hoaphu"]
+        )
+        surveillance_demo.build_demo(self, self.main_gate.site_id, self.plan.seed)
         return self.province, users
 
     def commune_of(self, zone: dict[str, Any]) -> AdminUnit:
