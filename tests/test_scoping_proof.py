@@ -107,6 +107,97 @@ def build_gate_records(site: Any, worker: Any, marker: str) -> dict[str, Any]:
     }
 
 
+def build_health_records(province: Province) -> list[Any]:
+    """Zone B's health side, all naming OUTSIDE somewhere: a declaration, a
+    case with a traced contact and follow-ups, a test and a dose, a risk
+    self-assessment, an outbreak alert and the commune's weekly level."""
+    from datetime import timedelta
+
+    from tuquan.accounts.models import User
+    from tuquan.health.cases import confirm_case
+    from tuquan.health.services import submit_declaration
+    from tuquan.health.tracing import trace_case
+    from tuquan.levels.services import compute_levels
+    from tuquan.levels.thresholds import install_shipped
+    from tuquan.riskassess.services import answers_with_points, submit_assessment
+    from tuquan.riskassess.shipped import install_national_set
+    from tuquan.screening.services import record_test, record_vaccination
+    from tuquan.surveillance.models import Method, OutbreakAlert
+
+    root = User.objects.create_superuser("proof-root", password=None)
+    mate = f.make_worker(
+        f"{OUTSIDE} Thị Hai", enterprise=province.enterprise_b, teams=(province.team_b,)
+    )
+    declaration = submit_declaration(
+        worker=province.outsider,
+        symptoms=["fever"],
+        client_id=uuid.uuid4(),
+        by=root,
+    ).declaration
+    case = confirm_case(worker=province.outsider, basis="positive_test", by=root)
+    contact = trace_case(case, by=root).get(worker=mate)
+    today = timezone.localdate()
+    test = record_test(
+        worker=province.outsider,
+        method="rapid_antigen",
+        sampled_on=today,
+        facility=f"Trạm y tế {OUTSIDE}",
+        result="positive",
+        by=root,
+        client_id=uuid.uuid4(),
+    )
+    dose = record_vaccination(
+        worker=mate,
+        dose=1,
+        given_on=today,
+        vaccine="Vero Cell",
+        place=f"Trạm y tế {OUTSIDE}",
+        by=root,
+        client_id=uuid.uuid4(),
+    )
+    national = install_national_set()
+    assessment = submit_assessment(
+        enterprise=province.enterprise_b,
+        answers=answers_with_points(national, {"CS1": 6, "CS2": 10, "CS3": 30}),
+        by=province.user("enterprise_b"),
+    )
+    alert = OutbreakAlert.objects.create(
+        unit_kind="team",
+        organisation=province.team_b,
+        unit_key=f"team:{province.team_b.pk}",
+        unit_name=province.team_b.name,
+        scope_path=province.team_b.path,
+        day=today,
+        series="symptomatic",
+        method=Method.C1,
+        observed=3,
+        expected=0,
+        sigma=1,
+        statistic=3,
+        threshold=3,
+        window=[0] * 28,
+        window_start=today - timedelta(days=27),
+        message=f"{province.team_b.name}: 3 người khai có triệu chứng",
+    )
+    install_shipped()
+    monday = today - timedelta(days=today.weekday())
+    levels = compute_levels(
+        week_start=monday, units=[province.commune_b, province.zone_b]
+    )
+    return [
+        mate,
+        declaration,
+        case,
+        contact,
+        *case.follow_ups.all(),
+        test,
+        dose,
+        assessment,
+        alert,
+        *levels,
+    ]
+
+
 def build_other_province() -> dict[str, Any]:
     """A second province whose every name carries both markers."""
     marker = f"{OTHER_PROVINCE} {OUTSIDE}"
@@ -206,6 +297,7 @@ def out_of_scope_ids(
             province.team_b,
             province.outsider,
             *build_gate_records(province.zone_b, province.outsider, OUTSIDE).values(),
+            *build_health_records(province),
         ]
     ids = {obj.pk for obj in objects}
     for obj in objects:

@@ -83,7 +83,7 @@ def list_workers(
     request: HttpRequest, filters: Query[WorkerFilter]
 ) -> QuerySet[Worker]:
     """`q` searches names without accents, or a full 12-digit national ID."""
-    return filters.filter(_workers(caller(request))).order_by(*filters.ordering())
+    return filters.ordered(filters.filter(_workers(caller(request))))
 
 
 @router.get(

@@ -62,10 +62,10 @@ def may_see_personal(user: Any, worker: Worker) -> bool:
 def worker_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     filters = read_filters(request, WorkerFilter)
-    workers = (
-        filters.filter(Worker.objects.visible_to(user))
-        .select_related("enterprise", "workshop", "shift", "residence")
-        .order_by(*filters.ordering())
+    workers = filters.ordered(
+        filters.filter(Worker.objects.visible_to(user)).select_related(
+            "enterprise", "workshop", "shift", "residence"
+        )
     )
     enterprise_id = filters.enterprise or 0
     teams = Team.objects.visible_to(user)
