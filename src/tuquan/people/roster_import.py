@@ -42,6 +42,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
 
+import orjson
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, models, transaction
@@ -1007,6 +1008,10 @@ class _Importer:
         self.tick("saving", total, total, force=True)
 
 
+def _json_text(value: Any) -> str:
+    return orjson.dumps(value).decode()
+
+
 class _Rows:
     """Inserts rows given as dicts of attname → value: ``COPY`` on PostgreSQL
     (psycopg 3), ``bulk_create`` elsewhere. Sets ``row["id"]`` when asked and
@@ -1061,7 +1066,8 @@ class _Rows:
         # Values in column order in one C call; JSON columns serialised after.
         values_of = operator.itemgetter(*names)
         json_at = [i for i, n in enumerate(names) if n in self.json_fields]
-        dumps = json.dumps
+        # orjson: a tenth of json.dumps's time on the audit entries' changes.
+        dumps = _json_text
         with cursor.cursor.copy(sql) as copy:
             write_row = copy.write_row
             if not json_at:

@@ -845,3 +845,26 @@ def positives_without_case(user: Any) -> QuerySet[ScreeningTest]:
         .select_related("worker__enterprise", "worker__residence")
         .order_by("-sampled_on", "pk")
     )
+
+
+def pending_results(user: Any) -> tuple[list[ScreeningTest], list[SamplePool]]:
+    """Individual tests and pools in the health officer's scope still waiting
+    for the laboratory's answer, oldest first (at most 200 of each)."""
+    paths = health_paths(user)
+    if paths == []:
+        return [], []
+    tests = ScreeningTest.objects.individual().filter(result=ScreeningResult.PENDING)
+    pools = SamplePool.objects.filter(result=ScreeningResult.PENDING)
+    if paths is not None:
+        tests = tests.filter(ScreeningTest.objects.scope_q(paths))
+        pools = pools.filter(SamplePool.objects.scope_q(paths))
+    return (
+        list(
+            tests.select_related("worker__enterprise").order_by("sampled_on", "pk")[
+                :200
+            ]
+        ),
+        list(
+            pools.prefetch_related("members__worker").order_by("sampled_on", "pk")[:200]
+        ),
+    )

@@ -6,6 +6,12 @@ urlpatterns = [
     path("screening/", views.home, name="screening_home"),
     path("screening/import/", views.import_file, name="screening_import"),
     path("screening/positives/", views.positives, name="screening_positives"),
+    path("screening/pending/", views.pending, name="screening_pending"),
+    path(
+        "screening/pending/<str:kind>/<int:pk>/",
+        views.result_enter,
+        name="screening_result_enter",
+    ),
     path(
         "screening/positives/<int:pk>/confirm/",
         views.positive_confirm,

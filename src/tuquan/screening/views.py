@@ -46,7 +46,12 @@ from tuquan.screening.imports import (
     import_tests_xlsx,
     import_vaccinations_xlsx,
 )
-from tuquan.screening.models import ScreeningSchedule, ScreeningTest
+from tuquan.screening.models import (
+    SamplePool,
+    ScreeningResult,
+    ScreeningSchedule,
+    ScreeningTest,
+)
 
 ENTERPRISE = "enterprise"
 TEAM = "team"
@@ -475,3 +480,52 @@ def positive_confirm(request: HttpRequest, pk: int) -> HttpResponse:
             _("%(name)s is confirmed as a case.") % {"name": test.worker.full_name},
         )
     return redirect("screening_positives")
+
+
+@registry_view
+def pending(request: HttpRequest) -> HttpResponse:
+    """Health officers: tests and pools waiting for the laboratory's answer,
+    with a form to enter it."""
+    if health_paths(request.user) == []:
+        return forbidden(request, _("Only health officers see test results."))
+    tests, pools = services.pending_results(request.user)
+    return render(
+        request,
+        "screening/pending.html",
+        {"tests": tests, "pools": pools, "results": _answers()},
+    )
+
+
+def _answers() -> list[tuple[str, str]]:
+    return [
+        (value, label)
+        for value, label in ScreeningResult.choices
+        if value != ScreeningResult.PENDING
+    ]
+
+
+@registry_view
+@require_POST
+def result_enter(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    """Store the laboratory's answer for one test or one pool."""
+    if health_paths(request.user) == []:
+        return forbidden(request, _("Only health officers change test results."))
+    if kind == "pool":
+        pool = get_object_or_404(SamplePool.objects.visible_to(request.user), pk=pk)
+        target: dict[str, Any] = {"pool": pool}
+    else:
+        test = get_object_or_404(
+            ScreeningTest.objects.visible_to(request.user).individual(), pk=pk
+        )
+        target = {"test": test}
+    try:
+        services.set_result(
+            result=request.POST.get("result", ""), by=request.user, **target
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    except PermissionDenied as exc:
+        return forbidden(request, str(exc))
+    else:
+        messages.success(request, _("The result is recorded."))
+    return redirect("screening_pending")
