@@ -53,3 +53,21 @@ def test_it_hides_other_scopes(province: Province, client: Client) -> None:
     auditor = make_user("kiemtoan_xa", Role.AUDITOR, province.commune_a)
     client.force_login(auditor)
     assert "Ngoài phạm vi" not in client.get("/audit/").content.decode()
+
+
+@pytest.mark.django_db
+def test_it_shows_changes_as_people_read_them(
+    province: Province, client: Client
+) -> None:
+    from tuquan.core import audit
+
+    audit.record(
+        AuditAction.UPDATE,
+        province.member,
+        changes={"phone_tail": [None, "1234"], "active": [True, False]},
+        user=province.user("province"),
+    )
+    client.force_login(province.user("province"))
+    page = client.get("/audit/").content.decode()
+    assert "— → 1234" in page and "có → không" in page
+    assert "None" not in page and "True" not in page
