@@ -32,7 +32,9 @@ from tuquan.organisations.models import AdminUnit, Organisation
 OTHER_PROVINCE = "Ngoài tỉnh"
 PARAM = re.compile(r"<(?:(?P<conv>\w+):)?(?P<name>\w+)>")
 API_PARAM = re.compile(r"\{(?P<name>\w+)\}")
-SKIP_PREFIXES = ("admin/", "api/v1/", "static/", "media/")
+# The public tip form lists every commune and zone by design (a tipster anywhere
+# must be able to say where); it shows no row of anyone.
+SKIP_PREFIXES = ("admin/", "api/v1/", "static/", "media/", "to-giac/")
 
 # Personas whose subtree excludes commune B (and so every OUTSIDE object).
 NARROW = (
@@ -195,7 +197,42 @@ def build_health_records(province: Province) -> list[Any]:
         assessment,
         alert,
         *levels,
+        *build_order_records(province, root),
     ]
+
+
+def build_order_records(province: Province, root: Any) -> list[Any]:
+    """Zone B's security side: a theft report (handed to the police) and a
+    violation of the outsider."""
+    from tuquan.security.kinds import install_kinds
+    from tuquan.security.services import create_report
+    from tuquan.violations.models import Authority, LegalProvision
+    from tuquan.violations.provisions import load_shipped
+    from tuquan.violations.services import record_violation
+
+    install_kinds()
+    report = create_report(
+        kind="theft",
+        description=f"Mất xe máy ở {OUTSIDE}",
+        occurred_at=timezone.now(),
+        by=root,
+        zone=province.zone_b,
+        enterprise=province.enterprise_b,
+        place_text=f"Bãi xe {OUTSIDE}",
+    )
+    load_shipped(LegalProvision, Authority)
+    violation = record_violation(
+        by=root,
+        subject_kind="worker",
+        worker=province.outsider,
+        provision=LegalProvision.objects.get(code="nd117-12-1a-khau-trang"),
+        occurred_at=timezone.now(),
+        place=f"Cổng {OUTSIDE}",
+        detection="inspection",
+        record_number=f"01/BB-{OUTSIDE}",
+    )
+    handover = getattr(report, "handover", None)
+    return [report, violation, *([handover] if handover else [])]
 
 
 def build_other_province() -> dict[str, Any]:

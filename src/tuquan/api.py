@@ -255,10 +255,15 @@ def _mount() -> None:
     from tuquan.health.api_tracing import router as tracing_router
     from tuquan.levels.api import router as levels_router
     from tuquan.organisations.api import router as organisations_router
+    from tuquan.patrols.api import router as patrols_router
     from tuquan.people.api import router as people_router
+    from tuquan.recognition.api import router as recognition_router
     from tuquan.riskassess.api import router as riskassess_router
     from tuquan.screening.api import router as screening_router
+    from tuquan.security.api import router as security_router
     from tuquan.surveillance.api import router as surveillance_router
+    from tuquan.tips.api import router as tips_router
+    from tuquan.violations.api import router as violations_router
 
     api.add_router("/", organisations_router)
     api.add_router("/", people_router)
@@ -272,6 +277,11 @@ def _mount() -> None:
     api.add_router("/", surveillance_router)
     api.add_router("/", riskassess_router)
     api.add_router("/", levels_router)
+    api.add_router("/", security_router)
+    api.add_router("/", patrols_router)
+    api.add_router("/", tips_router)
+    api.add_router("/", violations_router)
+    api.add_router("/", recognition_router)
 
 
 _mount()

@@ -91,6 +91,11 @@ INSTALLED_APPS = [
     "tuquan.surveillance",
     "tuquan.riskassess",
     "tuquan.levels",
+    "tuquan.security",
+    "tuquan.patrols",
+    "tuquan.tips",
+    "tuquan.violations",
+    "tuquan.recognition",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -252,6 +257,16 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 # Scheduled work (run `celery -A tuquan beat` next to a worker). Times are local.
 CELERY_BEAT_SCHEDULE = {
+    # Police hand-overs past their 24/48-hour deadline go up to the province.
+    "escalate-overdue-handovers": {
+        "task": "tuquan.security.escalate_overdue_handovers",
+        "schedule": crontab(minute="*/5"),
+    },
+    # Enterprises that have not sent their movement grading, as the day nears.
+    "grading-reminders": {
+        "task": "tuquan.recognition.grading_reminders",
+        "schedule": crontab(hour=7, minute=0),
+    },
     # Outbreak detection judges yesterday (a day under way looks undeclared).
     "detect-outbreaks": {
         "task": "tuquan.surveillance.detect_outbreaks",
@@ -276,10 +291,49 @@ NINJA_PAGINATION_MAX_LIMIT = 500
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        # The anonymous tip channel: no client address in any log record.
+        "drop_tip_client": {"()": "tuquan.tips.logging.DropTipClientAddress"},
+    },
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+        },
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "django.request": {"filters": ["drop_tip_client"]},
+        "django.security.csrf": {"filters": ["drop_tip_client"]},
+        "django.server": {
+            "handlers": ["django.server"],
+            "level": "INFO",
+            "propagate": False,
+            "filters": ["drop_tip_client"],
+        },
+    },
 }
+
+# Anonymous tips (docs/tips.md). The custodians' X25519 public key (PEM, from
+# `tuquan tip_custodian_key`): without it the form asks for no contact details.
+TUQUAN_TIP_CUSTODIAN_PUBLIC_KEY = os.environ.get("TUQUAN_TIP_CUSTODIAN_PUBLIC_KEY", "")
+TUQUAN_TIP_LOOKUP_KEY = os.environ.get("TUQUAN_TIP_LOOKUP_KEY", "")  # empty: SECRET_KEY
+TUQUAN_TIP_SCRYPT_N = env_int("TUQUAN_TIP_SCRYPT_N", 2048)
+TUQUAN_TIP_POW_BITS = env_int("TUQUAN_TIP_POW_BITS", 14)
+TUQUAN_TIP_CHALLENGE_SECONDS = env_int("TUQUAN_TIP_CHALLENGE_SECONDS", 7200)
+TUQUAN_TIP_SUBMIT_PER_MINUTE = env_int("TUQUAN_TIP_SUBMIT_PER_MINUTE", 600)
+TUQUAN_TIP_CHECKS_PER_MINUTE = env_int("TUQUAN_TIP_CHECKS_PER_MINUTE", 300)
+TUQUAN_TIP_CODE_FAILURES = env_int("TUQUAN_TIP_CODE_FAILURES", 5)
+TUQUAN_TIP_RECEIPT_DAYS = env_int("TUQUAN_TIP_RECEIPT_DAYS", 180)
 
 if TESTING:
     # Fast hashing in tests only: the fixture creates a user per persona.

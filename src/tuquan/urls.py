@@ -16,6 +16,11 @@ urlpatterns = [
     path("", include("tuquan.surveillance.urls")),
     path("", include("tuquan.riskassess.urls")),
     path("", include("tuquan.levels.urls")),
+    path("", include("tuquan.security.urls")),
+    path("", include("tuquan.patrols.urls")),
+    path("", include("tuquan.tips.urls")),
+    path("", include("tuquan.violations.urls")),
+    path("", include("tuquan.recognition.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

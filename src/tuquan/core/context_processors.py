@@ -20,11 +20,23 @@ MENU = (
     ("zone_list", _("Zones"), "registry"),
     ("residence_list", _("Residences"), "registry"),
     ("team_list", _("Teams"), "people"),
+    ("report_new", _("Report an incident"), None),
+    ("report_list", _("Incident reports"), "people"),
+    ("handover_list", _("Police hand-overs"), "registry"),
+    ("patrol_home", _("Patrols"), "people"),
+    ("team_activity_summary", _("Teams at work"), "people"),
     ("screening_home", _("Tests and vaccinations"), "people"),
     ("case_list", _("Cases"), "health"),
     ("alert_list", _("Outbreak alerts"), "people"),
     ("risk_assessment_list", _("Infection risk"), "registry"),
     ("epidemic_level_list", _("Epidemic levels"), "registry"),
+    ("recognition_list", _("“An toàn về ANTT” recognition"), "registry"),
+    ("grading_list", _("Movement grading"), "registry"),
+    ("team_rating_list", _("Team rating"), "registry"),
+    ("tip_list", _("Anonymous tips"), "tips"),
+    ("contact_request_list", _("Requests for contact details"), "custodian"),
+    ("violation_list", _("Violations"), "violations"),
+    ("decision_list", _("Sanction decisions"), "violations"),
     ("work_restriction_list", _("Not allowed to work"), "people"),
     ("gate_list", _("Gates"), "gates"),
     ("presence_overview", _("Presence"), "gates"),
@@ -56,6 +68,16 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
 
     if health_paths(user) != []:
         wanted.add("health")
+    from tuquan.violations.rules import viewer_paths
+
+    if viewer_paths(user) != []:
+        wanted.add("violations")
+    from tuquan.tips.models import Custodian, police_paths
+
+    if police_paths(user) != []:
+        wanted.add("tips")
+    if Custodian.objects.active().filter(user=user).exists():
+        wanted.add("custodian")
     audit_reader = can_read_audit(user)
     menu = [(reverse(name), label) for name, label, need in MENU if need in wanted]
     if audit_reader:

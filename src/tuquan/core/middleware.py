@@ -7,6 +7,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 
 from tuquan.core.context import Actor, _current
+from tuquan.tips.logging import is_anonymous_path
 
 
 def client_address(request: HttpRequest) -> str:
@@ -25,7 +26,8 @@ class RequestContextMiddleware:
         user = getattr(request, "user", None)
         actor = Actor(
             user=user if user is not None and user.is_authenticated else None,
-            address=client_address(request),
+            # The anonymous tip channel never records who sent anything.
+            address="" if is_anonymous_path(request.path) else client_address(request),
             via="api" if request.path.startswith("/api/") else "web",
         )
         token = _current.set(actor)

@@ -70,6 +70,7 @@ from tuquan.organisations.models import (
     Workshop,
     Zone,
 )
+from tuquan.patrols import demo as patrols_demo
 from tuquan.people.models import (
     Employment,
     EmploymentStatus,
@@ -77,9 +78,13 @@ from tuquan.people.models import (
     TeamMembership,
     Worker,
 )
+from tuquan.recognition import demo as recognition_demo
 from tuquan.riskassess import demo as riskassess_demo
 from tuquan.screening import demo as screening_demo
+from tuquan.security import demo as security_demo
 from tuquan.surveillance import demo as surveillance_demo
+from tuquan.tips import demo as tips_demo
+from tuquan.violations import demo as violations_demo
 
 # The same password for every demo login; it is printed on screen, so it protects
 # nothing and must never be used outside sample data.
@@ -730,6 +735,15 @@ class _Writer:
             self, self.main_gate.site_id, self.plan.seed, inspector=users["kcn.hoaphu"]
         )
         surveillance_demo.build_demo(self, self.main_gate.site_id, self.plan.seed)
+        security_demo.write_reports(self, self.main_gate.site_id, users, self.plan.seed)
+        patrols_demo.write_patrols(self, self.main_gate.site_id, users, self.plan.seed)
+        recognition_demo.write_recognition(self, showcase.pk, self.plan.seed)
+        violations_demo.write_violations(
+            self, self.main_gate.site_id, users["kcn.hoaphu"], self.plan.seed
+        )
+        tips_demo.write_tips(
+            self, handler=users["congan.tinh"], place=self.main_gate.site
+        )
         return self.province, users
 
     def commune_of(self, zone: dict[str, Any]) -> AdminUnit:
