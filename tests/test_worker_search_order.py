@@ -48,6 +48,13 @@ def test_it_lists_matches_in_name_order_and_counts_them_once(
         and "name_folded" in q["sql"]
     ]
     assert len(counts) == 1
+    # The page itself is a LIMITed query, never the whole list of matches.
+    pages = [
+        q["sql"]
+        for q in queries.captured_queries
+        if 'FROM "people_worker"' in q["sql"] and "COUNT(*)" not in q["sql"]
+    ]
+    assert pages and all("LIMIT" in sql for sql in pages)
     api = client.get("/api/v1/workers", {"q": "nguyen"}).json()
     assert api["count"] == len(EXPECTED)
     assert [item["full_name"] for item in api["items"]] == EXPECTED

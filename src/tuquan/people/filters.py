@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from types import MethodType
 from typing import Annotated, Any
 
 from django.db import connection
@@ -64,8 +65,10 @@ class WorkerFilter(FilterSchema):
         else:
             ordered = queryset.order_by(Lower("name_folded"), "pk")
         # The paginators (Django's, ninja's) call count(): answer the one just
-        # made rather than count the matches a second time.
-        ordered.count = lambda: matches  # type: ignore[method-assign]
+        # made rather than count the matches a second time. A bound method, as
+        # Django's Paginator only calls a count() that takes no argument but
+        # self (else it takes len() of the whole list).
+        ordered.count = MethodType(lambda _self: matches, ordered)  # type: ignore[method-assign]
         return ordered
 
     def filter_no_team(self, value: bool | None) -> Q:
