@@ -163,10 +163,6 @@ def _health_todos(home: Home, user: Any, active: Any) -> None:
         home.todos.append(
             Todo(_("Close contacts to review"), reverse("case_list"), to_review)
         )
-    due = (
-        FollowUp.objects.due(today)
-        .filter(Q(case__in=cases) | Q(contact__case__in=cases))
-        .count()
-    )
+    due = FollowUp.objects.due(today).of_cases(cases).count()
     if due:
         home.todos.append(Todo(_("Follow-up tests due"), reverse("case_list"), due))

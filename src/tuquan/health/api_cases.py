@@ -55,7 +55,9 @@ class CaseOut(Schema):
     closed_on: date | None
 
 
-def _officer(request: HttpRequest) -> Any:
+def officer(request: HttpRequest) -> Any:
+    """The caller, if a health officer somewhere (else 403): for every case
+    and contact operation."""
     user = caller(request)
     if health_paths(user) == []:
         raise HttpError(403, _("Only health officers see cases."))
@@ -66,7 +68,7 @@ def _officer(request: HttpRequest) -> Any:
 @paged
 def list_cases(request: HttpRequest) -> Any:
     """Cases in your scope, newest first; each case listed is audited."""
-    return _AuditedCases(cases_for(_officer(request)), caller(request))
+    return _AuditedCases(cases_for(officer(request)), caller(request))
 
 
 class _AuditedCases:
@@ -89,7 +91,7 @@ class _AuditedCases:
 
 @router.get("/cases/{case_id}", response={200: CaseOut, **READ_ERRORS, 403: ErrorOut})
 def get_case(request: HttpRequest, case_id: int) -> Case:
-    user = _officer(request)
+    user = officer(request)
     case = get_visible_or_404(cases_for(user), case_id)
     read_cases([case], by=user)
     return case
@@ -121,7 +123,7 @@ def create_case(request: HttpRequest, payload: CaseIn) -> Any:
 
 @router.post("/cases/{case_id}/close", response={200: CaseOut, **WRITE_ERRORS})
 def close_case_api(request: HttpRequest, case_id: int, payload: CaseCloseIn) -> Case:
-    user = _officer(request)
+    user = officer(request)
     case = get_visible_or_404(cases_for(user), case_id)
     return close_case(
         case=case, outcome=payload.outcome, by=user, closed_on=payload.closed_on

@@ -4,14 +4,12 @@ tests, and the employers' view of who may not work before which day."""
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
-from ninja.errors import HttpError
 
-from tuquan.health.cases import cases_for, health_paths, off_work_until, read_cases
+from tuquan.health.api_cases import officer
+from tuquan.health.cases import cases_for, off_work_until, read_cases
 from tuquan.health.models import Contact, ContactStatus, FollowUp
 from tuquan.health.tracing import (
     confirm_contact,
@@ -97,13 +95,6 @@ class RestrictionOut(Schema):
     not_before: date = Field(description="The first day the worker may work again.")
 
 
-def _officer(request: HttpRequest) -> Any:
-    user = caller(request)
-    if health_paths(user) == []:
-        raise HttpError(403, _("Only health officers see cases."))
-    return user
-
-
 def _contact_out(contact: Contact) -> dict[str, Any]:
     return {
         "id": contact.pk,
@@ -142,7 +133,7 @@ def _visible_contact(user: Any, contact_id: int) -> Contact:
 )
 def list_case_contacts(request: HttpRequest, case_id: int) -> list[dict[str, Any]]:
     """F1 and F2 of a case, F1 first, highest score first (audited)."""
-    user = _officer(request)
+    user = officer(request)
     case = get_visible_or_404(cases_for(user), case_id)
     read_cases([case], by=user)
     return [_contact_out(c) for c in case.contacts.select_related("worker")]
@@ -153,7 +144,7 @@ def list_case_contacts(request: HttpRequest, case_id: int) -> list[dict[str, Any
 )
 def trace_case_contacts(request: HttpRequest, case_id: int) -> dict[str, int]:
     """Search F1 again (new gate data); decisions already taken stay."""
-    user = _officer(request)
+    user = officer(request)
     case = get_visible_or_404(cases_for(user), case_id)
     return {"found": len(trace_case(case, by=user))}
 
@@ -164,7 +155,7 @@ def trace_case_contacts(request: HttpRequest, case_id: int) -> dict[str, int]:
 )
 def list_lockdown_options(request: HttpRequest, case_id: int) -> list[dict[str, Any]]:
     """Team, line, workshop or whole site: the workers each closure stops."""
-    user = _officer(request)
+    user = officer(request)
     case = get_visible_or_404(cases_for(user), case_id)
     return [
         {**option.__dict__, "share": option.share, "remaining": option.remaining}
@@ -179,7 +170,7 @@ def list_lockdown_options(request: HttpRequest, case_id: int) -> list[dict[str, 
 def confirm_contact_api(
     request: HttpRequest, contact_id: int, payload: ContactDecisionIn
 ) -> dict[str, Any]:
-    user = _officer(request)
+    user = officer(request)
     contact = _visible_contact(user, contact_id)
     return _contact_out(
         confirm_contact(contact, by=user, quarantine_until=payload.quarantine_until)
@@ -191,7 +182,7 @@ def confirm_contact_api(
     response={200: ContactOut, **WRITE_ERRORS, 403: ErrorOut},
 )
 def dismiss_contact_api(request: HttpRequest, contact_id: int) -> dict[str, Any]:
-    user = _officer(request)
+    user = officer(request)
     return _contact_out(dismiss_contact(_visible_contact(user, contact_id), by=user))
 
 
@@ -203,7 +194,7 @@ def trace_second_generation_api(
     request: HttpRequest, contact_id: int
 ) -> list[dict[str, Any]]:
     """F2: the people a confirmed F1 met."""
-    user = _officer(request)
+    user = officer(request)
     contact = _visible_contact(user, contact_id)
     found = trace_second_generation(contact, by=user)
     return [
@@ -220,11 +211,11 @@ def trace_second_generation_api(
 @paged
 def list_follow_ups(request: HttpRequest, due_by: date | None = None) -> Any:
     """Follow-up tests not done yet, due on or before ``due_by`` (default today)."""
-    user = _officer(request)
+    user = officer(request)
     cases = cases_for(user)
     return (
         FollowUp.objects.due(due_by or timezone.localdate())
-        .filter(Q(case__in=cases) | Q(contact__case__in=cases))
+        .of_cases(cases)
         .select_related("worker")
         .order_by("due_on", "worker_id", "pk")
     )
@@ -237,10 +228,10 @@ def list_follow_ups(request: HttpRequest, due_by: date | None = None) -> Any:
 def mark_follow_up_done_api(
     request: HttpRequest, follow_up_id: int, payload: FollowUpDoneIn
 ) -> FollowUp:
-    user = _officer(request)
+    user = officer(request)
     cases = cases_for(user)
     follow_up = get_visible_or_404(
-        FollowUp.objects.filter(Q(case__in=cases) | Q(contact__case__in=cases)),
+        FollowUp.objects.of_cases(cases),
         follow_up_id,
     )
     return mark_follow_up_done(

@@ -334,6 +334,10 @@ class FollowUpQuerySet(WorkerRowQuerySet):
     def due(self, day: date) -> FollowUpQuerySet:
         return self.filter(due_on__lte=day, done_on__isnull=True)
 
+    def of_cases(self, cases: Any) -> FollowUpQuerySet:
+        """Follow-ups of ``cases`` and of their contacts."""
+        return self.filter(Q(case__in=cases) | Q(contact__case__in=cases))
+
 
 class FollowUp(models.Model):
     """A follow-up test due for a case or a confirmed contact, on a day the

@@ -14,7 +14,6 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -88,10 +87,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     due = (
         FollowUp.objects.due(today)
-        .filter(
-            Q(case__in=cases_for(request.user))
-            | Q(contact__case__in=cases_for(request.user))
-        )
+        .of_cases(cases_for(request.user))
         .select_related("worker")
         .order_by("due_on", "worker__full_name")[:100]
     )
@@ -343,7 +339,7 @@ def follow_up_done(request: HttpRequest, pk: int) -> HttpResponse:
         return denied
     cases = cases_for(request.user)
     follow_up = get_object_or_404(
-        FollowUp.objects.filter(Q(case__in=cases) | Q(contact__case__in=cases)),
+        FollowUp.objects.of_cases(cases),
         pk=pk,
     )
     try:
