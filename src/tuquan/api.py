@@ -247,6 +247,7 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 
 def _mount() -> None:
+    from tuquan.directives.api import router as directives_router
     from tuquan.gates.api import router as gates_router
     from tuquan.gates.api_cards import router as cards_router
     from tuquan.gates.api_vehicles import router as vehicles_router
@@ -255,9 +256,11 @@ def _mount() -> None:
     from tuquan.health.api_tracing import router as tracing_router
     from tuquan.levels.api import router as levels_router
     from tuquan.organisations.api import router as organisations_router
+    from tuquan.outreach.api import router as outreach_router
     from tuquan.patrols.api import router as patrols_router
     from tuquan.people.api import router as people_router
     from tuquan.recognition.api import router as recognition_router
+    from tuquan.reports.api import router as reports_router
     from tuquan.riskassess.api import router as riskassess_router
     from tuquan.screening.api import router as screening_router
     from tuquan.security.api import router as security_router
@@ -282,6 +285,9 @@ def _mount() -> None:
     api.add_router("/", tips_router)
     api.add_router("/", violations_router)
     api.add_router("/", recognition_router)
+    api.add_router("/", outreach_router)
+    api.add_router("/", directives_router)
+    api.add_router("/", reports_router)
 
 
 _mount()

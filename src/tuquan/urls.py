@@ -21,6 +21,9 @@ urlpatterns = [
     path("", include("tuquan.tips.urls")),
     path("", include("tuquan.violations.urls")),
     path("", include("tuquan.recognition.urls")),
+    path("", include("tuquan.outreach.urls")),
+    path("", include("tuquan.directives.urls")),
+    path("", include("tuquan.reports.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,5 @@
+"""API of rollups, dashboards and official reports."""
+
+from ninja import Router
+
+router = Router(tags=["reports"])
