@@ -8,103 +8,19 @@ interface language: an official document is not translated.
 
 from __future__ import annotations
 
-import io
-from datetime import date
-from typing import Any
-
 from django.utils import timezone
-from docx import Document
-from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Cm, Pt
 
+from tuquan.core.official_docx import (
+    cell_line,
+    header,
+    new_document,
+    signature,
+    title,
+    to_bytes,
+)
 from tuquan.violations.models import SanctionDecision, Violation
 from tuquan.violations.services import vnd
-
-MOTTO = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
-MOTTO_2 = "Độc lập - Tự do - Hạnh phúc"
-
-
-def _new() -> Any:
-    doc = Document()
-    section = doc.sections[0]
-    # A4 with the margins of Decree 30/2020 (top/bottom 2 cm, left 3, right 1.5).
-    section.page_height, section.page_width = Cm(29.7), Cm(21)
-    section.top_margin = section.bottom_margin = Cm(2)
-    section.left_margin, section.right_margin = Cm(3), Cm(1.5)
-    style = doc.styles["Normal"]
-    style.font.name = "Times New Roman"
-    style.font.size = Pt(13)
-    # Compact paragraphs: the whole decision should fit on one page.
-    style.paragraph_format.space_after = Pt(3)
-    style.paragraph_format.line_spacing = 1.1
-    return doc
-
-
-def _widths(table: Any, left: float, right: float) -> None:
-    table.autofit = False
-    # LibreOffice reads the grid's column widths, Word the cells': set both.
-    table.columns[0].width, table.columns[1].width = Cm(left), Cm(right)
-    for row in table.rows:
-        row.cells[0].width, row.cells[1].width = Cm(left), Cm(right)
-
-
-def _cell_line(
-    cell: Any, text: str, *, bold: bool = False, italic: bool = False, first: bool
-) -> None:
-    para = cell.paragraphs[0] if first else cell.add_paragraph()
-    para.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    para.paragraph_format.space_after = Pt(0)
-    run = para.add_run(text)
-    run.bold, run.italic = bold, italic
-    run.font.size = Pt(12)
-
-
-def _header(doc: Any, body: str, number: str, place: str, day: date) -> None:
-    """Issuing body and number on the left, the national motto on the right,
-    then place and date under the motto."""
-    table = doc.add_table(rows=1, cols=2)
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    _widths(table, 6.5, 10)
-    left, right = table.rows[0].cells
-    _cell_line(left, body.upper(), bold=True, first=True)
-    _cell_line(left, f"Số: {number}", first=False)
-    _cell_line(right, MOTTO, bold=True, first=True)
-    _cell_line(right, MOTTO_2, bold=True, first=False)
-    para = doc.add_paragraph()
-    para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    run = para.add_run(
-        f"{place}, ngày {day.day:02d} tháng {day.month:02d} năm {day.year}"
-    )
-    run.italic = True
-
-
-def _title(doc: Any, *lines: str) -> None:
-    for index, line in enumerate(lines):
-        para = doc.add_paragraph()
-        para.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        run = para.add_run(line)
-        run.bold = True
-        if index == 0:
-            run.font.size = Pt(14)
-
-
-def _signature(doc: Any, recipients: list[str], position: str, signer: str) -> None:
-    table = doc.add_table(rows=1, cols=2)
-    _widths(table, 7.5, 9)
-    left, right = table.rows[0].cells
-    para = left.paragraphs[0]
-    run = para.add_run("Nơi nhận:")
-    run.bold, run.italic = True, True
-    for recipient in recipients:
-        line = left.add_paragraph(f"- {recipient};")
-        line.paragraph_format.space_after = Pt(0)
-        line.runs[0].font.size = Pt(11)
-    _cell_line(right, position.upper(), bold=True, first=True)
-    _cell_line(right, "(Ký, ghi rõ họ tên và đóng dấu)", italic=True, first=False)
-    for _blank in range(3):
-        right.add_paragraph()
-    _cell_line(right, signer, bold=True, first=False)
 
 
 def _subject_lines(violation: Violation) -> list[str]:
@@ -133,15 +49,15 @@ def decision_docx(decision: SanctionDecision) -> bytes:
             "provision", "worker__enterprise", "organisation"
         ).order_by("occurred_at")
     )
-    doc = _new()
-    _header(
+    doc = new_document()
+    header(
         doc,
         decision.issuing_body,
         decision.number,
         decision.place_name,
         decision.issued_on,
     )
-    _title(doc, "QUYẾT ĐỊNH", "Xử phạt vi phạm hành chính")
+    title(doc, "QUYẾT ĐỊNH", "Xử phạt vi phạm hành chính")
     authority = decision.authority.title.upper()
     para = doc.add_paragraph(authority)
     para.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -188,22 +104,22 @@ def decision_docx(decision: SanctionDecision) -> bytes:
         "của pháp luật."
     )
     doc.add_paragraph("Điều 3. Quyết định này có hiệu lực thi hành kể từ ngày ký.")
-    _signature(
+    signature(
         doc,
         [decision.subject_label, "Kho bạc Nhà nước (để thu tiền phạt)", "Lưu: hồ sơ"],
         decision.authority.title,
         decision.signer_name,
     )
-    return _save(doc)
+    return to_bytes(doc)
 
 
 def record_docx(violation: Violation) -> bytes:
     """The written record (Biên bản vi phạm hành chính)."""
-    doc = _new()
+    doc = new_document()
     when = timezone.localtime(violation.occurred_at)
     body = str(violation.site)
-    _header(doc, body, violation.record_number, violation.place, when.date())
-    _title(doc, "BIÊN BẢN VI PHẠM HÀNH CHÍNH")
+    header(doc, body, violation.record_number, violation.place, when.date())
+    title(doc, "BIÊN BẢN VI PHẠM HÀNH CHÍNH")
     officer = violation.officer.get_full_name() or violation.officer.username
     doc.add_paragraph(
         f"Hôm nay, hồi {when:%H} giờ {when:%M} phút, ngày {when:%d/%m/%Y}, "
@@ -226,16 +142,10 @@ def record_docx(violation: Violation) -> bytes:
     )
     table = doc.add_table(rows=1, cols=2)
     left, right = table.rows[0].cells
-    _cell_line(left, "NGƯỜI VI PHẠM", bold=True, first=True)
-    _cell_line(left, "(Ký, ghi rõ họ tên)", italic=True, first=False)
-    _cell_line(left, violation.subject_label, first=False)
-    _cell_line(right, "NGƯỜI LẬP BIÊN BẢN", bold=True, first=True)
-    _cell_line(right, "(Ký, ghi rõ họ tên)", italic=True, first=False)
-    _cell_line(right, officer, first=False)
-    return _save(doc)
-
-
-def _save(doc: Any) -> bytes:
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return buffer.getvalue()
+    cell_line(left, "NGƯỜI VI PHẠM", bold=True, first=True)
+    cell_line(left, "(Ký, ghi rõ họ tên)", italic=True, first=False)
+    cell_line(left, violation.subject_label, first=False)
+    cell_line(right, "NGƯỜI LẬP BIÊN BẢN", bold=True, first=True)
+    cell_line(right, "(Ký, ghi rõ họ tên)", italic=True, first=False)
+    cell_line(right, officer, first=False)
+    return to_bytes(doc)
