@@ -59,6 +59,15 @@ class Province:
         return self.users[persona]
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Each test starts with an empty cache: cached dashboard figures, gates
+    and flood counters must not leak from one test's database to the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 def restore_shipped_profiles() -> None:
     """The disease profiles a migration ships; a transactional test (browser,
     replay) empties every table when it ends, migration data included."""

@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from tests import factories as f
 from tests.conftest import OUTSIDE, GateSite, Province
+from tests.test_outreach_views import build_outreach_records
 from tuquan.core.scoping import ScopedQuerySet
 from tuquan.organisations.choices import AgencyFunction, OrgKind
 from tuquan.organisations.models import AdminUnit, Organisation
@@ -235,6 +236,47 @@ def build_order_records(province: Province, root: Any) -> list[Any]:
     return [report, violation, *([handover] if handover else [])]
 
 
+def build_plan_records(province: Province) -> list[Any]:
+    """Zone B's directive side: a letter whose only task is commune B's, with
+    commune B's progress report, and an official report on zone B."""
+    from datetime import date
+
+    from tests.test_directive_services import at, make_directive
+    from tuquan.directives.services import TaskInput, submit_progress
+    from tuquan.reports.official import request_report
+
+    root = f.make_user("goc-ke-hoach", is_superuser=True)
+    directive = make_directive(
+        province,
+        number=f"24/BCĐ-{OUTSIDE}",
+        tasks=[
+            TaskInput(
+                content=f"Nhiệm vụ {OUTSIDE}",
+                lead_unit=province.commune_b,
+                supporting_units=[province.zone_b],
+                deadline=date(2021, 8, 31),
+            )
+        ],
+    )
+    task = directive.tasks.get()
+    with at(date(2021, 8, 2)):
+        progress = submit_progress(
+            task=task,
+            unit=province.commune_b,
+            by=root,
+            percentage=10,
+            narrative=f"Báo cáo {OUTSIDE}",
+        )
+    report, _created = request_report(
+        user=None,
+        scope=province.zone_b,
+        kind="monthly",
+        day=timezone.localdate(),
+        queue=False,
+    )
+    return [directive, task, *task.assignments.all(), progress, report]
+
+
 def build_other_province() -> dict[str, Any]:
     """A second province whose every name carries both markers."""
     marker = f"{OTHER_PROVINCE} {OUTSIDE}"
@@ -335,6 +377,8 @@ def out_of_scope_ids(
             province.outsider,
             *build_gate_records(province.zone_b, province.outsider, OUTSIDE).values(),
             *build_health_records(province),
+            *build_outreach_records(province),
+            *build_plan_records(province),
         ]
     ids = {obj.pk for obj in objects}
     for obj in objects:

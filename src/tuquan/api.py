@@ -261,6 +261,7 @@ def _mount() -> None:
     from tuquan.people.api import router as people_router
     from tuquan.recognition.api import router as recognition_router
     from tuquan.reports.api import router as reports_router
+    from tuquan.reports.api_official import router as official_reports_router
     from tuquan.riskassess.api import router as riskassess_router
     from tuquan.screening.api import router as screening_router
     from tuquan.security.api import router as security_router
@@ -288,6 +289,7 @@ def _mount() -> None:
     api.add_router("/", outreach_router)
     api.add_router("/", directives_router)
     api.add_router("/", reports_router)
+    api.add_router("/", official_reports_router)
 
 
 _mount()

@@ -283,6 +283,21 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tuquan.levels.compute_weekly_levels",
         "schedule": crontab(minute=30, hour=0, day_of_week="mon"),
     },
+    # Deadline reminders of directive tasks (3 days before; the day after a miss).
+    "directive-reminders": {
+        "task": "tuquan.directives.send_reminders",
+        "schedule": crontab(hour=6, minute=30),
+    },
+    # Messages to workers waiting in the outbox (retries wait their back-off).
+    "outreach-deliver-due": {
+        "task": "tuquan.outreach.deliver_due",
+        "schedule": crontab(minute="*"),
+    },
+    # Dashboard rollups of today and yesterday.
+    "reports-refresh-rollups": {
+        "task": "tuquan.reports.refresh_rollups",
+        "schedule": crontab(minute="*/15"),
+    },
     "epidemic-levels-this-week": {
         "task": "tuquan.levels.compute_weekly_levels",
         "schedule": crontab(minute=0, hour=6),

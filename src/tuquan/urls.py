@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -24,11 +23,7 @@ urlpatterns = [
     path("", include("tuquan.outreach.urls")),
     path("", include("tuquan.directives.urls")),
     path("", include("tuquan.reports.urls")),
+    path("", include("tuquan.reports.urls_official")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -14,6 +14,12 @@ from tuquan.accounts.scoping import can_read_audit, roles_of
 # Menu entries, and the roles that need them (None: every role).
 MENU = (
     ("home", _("Today"), None),
+    ("dashboard_home", _("Dashboard"), "registry"),
+    ("directive_inbox", _("To do"), "people"),
+    ("directive_list", _("Directives"), "registry"),
+    ("official_report_list", _("Official reports"), "registry"),
+    ("outreach_list", _("Messages to workers"), "registry"),
+    ("outreach_my_inbox", _("My messages"), "worker"),
     ("tree", _("Tree"), "registry"),
     ("worker_list", _("Workers"), "people"),
     ("enterprise_list", _("Enterprises"), "registry"),
@@ -64,6 +70,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         wanted = {None}
     if roles & GATE_ONLY:
         wanted.add("gates")
+    if Role.WORKER in roles:
+        wanted.add("worker")
     from tuquan.health.cases import health_paths
 
     if health_paths(user) != []:

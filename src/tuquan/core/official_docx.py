@@ -17,6 +17,7 @@ from typing import Any
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
 from docx.shared import Cm, Pt
 
 MOTTO = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
@@ -123,6 +124,10 @@ def data_table(
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     for cell, text in zip(table.rows[0].cells, columns, strict=True):
         cell_line(cell, text, bold=True, first=True, size=11)
+    # The header row repeats on every page; no row breaks across pages.
+    table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+    for row in table.rows:
+        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
     for row, values in zip(table.rows[1:], rows, strict=True):
         for cell, value in zip(row.cells, values, strict=True):
             numeric = isinstance(value, int | float)
@@ -156,8 +161,11 @@ def signature(
     """The recipients block (Nơi nhận) on the left, the signature on the right."""
     table = doc.add_table(rows=1, cols=2)
     set_widths(table, (7.5, 9))
+    # The block stays on one page: a signature is never split from its title.
+    table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
     left, right = table.rows[0].cells
     para = left.paragraphs[0]
+    para.paragraph_format.keep_with_next = True
     run = para.add_run("Nơi nhận:")
     run.bold, run.italic = True, True
     for recipient in recipients:

@@ -44,6 +44,7 @@ from tuquan.core.validators import (
     national_id_century_sex_digit,
     tax_code_check_digit,
 )
+from tuquan.directives import demo as directives_demo
 from tuquan.gates import demo as gate_demo
 from tuquan.health import demo as health_demo
 from tuquan.levels import demo as levels_demo
@@ -70,6 +71,7 @@ from tuquan.organisations.models import (
     Workshop,
     Zone,
 )
+from tuquan.outreach import demo as outreach_demo
 from tuquan.patrols import demo as patrols_demo
 from tuquan.people.models import (
     Employment,
@@ -79,6 +81,7 @@ from tuquan.people.models import (
     Worker,
 )
 from tuquan.recognition import demo as recognition_demo
+from tuquan.reports import demo as reports_demo
 from tuquan.riskassess import demo as riskassess_demo
 from tuquan.screening import demo as screening_demo
 from tuquan.security import demo as security_demo
@@ -744,6 +747,12 @@ class _Writer:
         tips_demo.write_tips(
             self, handler=users["congan.tinh"], place=self.main_gate.site
         )
+        outreach_demo.write_outreach(
+            self, showcase.pk, users["bcd.tinh"], self.plan.seed
+        )
+        directives_demo.write_directives(self, users)
+        # Last: the dashboards' rollups read everything written above.
+        reports_demo.build_rollups(self)
         return self.province, users
 
     def commune_of(self, zone: dict[str, Any]) -> AdminUnit:
